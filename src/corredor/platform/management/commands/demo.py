@@ -1,0 +1,20 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Set up the embedded database with reference and demo data, print the logins, and serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--no-serve", action="store_true")
+        parser.add_argument("--households", type=int, default=300)
+
+    def handle(self, *args: object, **options: object) -> None:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference")
+        call_command("seed_demo", households=options["households"])
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"\nCorredor is at http://127.0.0.1:{options['port']}/  (API docs: /api/docs)\n")
+        call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)

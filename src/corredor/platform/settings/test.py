@@ -1,0 +1,16 @@
+"""Test settings: same code paths as production, fast hashing, isolated database."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, _database_from_env
+
+SECRET_KEY = "test-only-key-for-the-test-suite-0123456789abcdef"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES = {"default": _database_from_env(VAR_DIR / "test.sqlite3")}
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_corredor")}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+AXES_FAILURE_LIMIT = 3

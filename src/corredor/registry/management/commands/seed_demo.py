@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from corredor.registry.demo import DEMO_PASSWORD, DEMO_USERS, demo_population_create, demo_users_create
+from corredor.registry.models import Person
+
+
+class Command(BaseCommand):
+    help = "Create one demo user per role and a synthetic population (refuses to run unless DEBUG is on)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=2021)
+
+    def handle(self, *args: object, **options: int) -> None:
+        if not settings.DEBUG:
+            raise CommandError("The demo uses a published password; it runs only with DEBUG on.")
+        users = demo_users_create()
+        if Person.objects.exists():
+            self.stdout.write("People already registered; demo population left as it is.")
+        else:
+            n = demo_population_create(households=options["households"], seed=options["seed"], users=users)
+            self.stdout.write(f"Registered {n} synthetic people in {options['households']} households.")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {spec.username:<12} {spec.role.value:<16} {spec.organisation}"
+                              + (f" (site {spec.site})" if spec.site else ""))
