@@ -8,51 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from corredor.core.registry import vocab as v
 from corredor.reference.models import Country, Place, Subdivision
 
+from . import labels
 from .models import SensitiveKind
 
-SEX_CHOICES = [(v.Sex.UNKNOWN.value, _("Not recorded")), (v.Sex.FEMALE.value, _("Female")),
-               (v.Sex.MALE.value, _("Male")), (v.Sex.INTERSEX.value, _("Intersex"))]
-PRECISION_CHOICES = [("exact", _("Exact date")), ("month", _("Month and year only")), ("year", _("Year only"))]
-RELATIONSHIP_CHOICES = [
-    (v.Relationship.CHILD.value, _("Child")), (v.Relationship.PARENT.value, _("Parent")),
-    (v.Relationship.SPOUSE_PARTNER.value, _("Spouse or partner")), (v.Relationship.SIBLING.value, _("Sibling")),
-    (v.Relationship.GRANDPARENT.value, _("Grandparent")), (v.Relationship.GRANDCHILD.value, _("Grandchild")),
-    (v.Relationship.LEGAL_GUARDIAN.value, _("Legal guardian")),
-    (v.Relationship.WARD.value, _("Ward (child in their guardianship)")),
-    (v.Relationship.OTHER_CAREGIVER.value, _("Other caregiver")),
-    (v.Relationship.OTHER_RELATIVE.value, _("Other relative")),
-    (v.Relationship.NOT_RELATED.value, _("Not related")),
-]
-DOC_CHOICES = [("", _("No document")), (v.DocumentType.PASSPORT.value, _("Passport")),
-               (v.DocumentType.NATIONAL_ID.value, _("National identity card")),
-               (v.DocumentType.BIRTH_CERTIFICATE.value, _("Birth certificate")),
-               (v.DocumentType.A_NUMBER.value, _("US A-number")),
-               (v.DocumentType.CONSULAR_ID.value, _("Consular ID")),
-               (v.DocumentType.UNHCR_CERTIFICATE.value, _("UNHCR certificate")),
-               (v.DocumentType.OTHER.value, _("Other"))]
-KIND_CHOICES = [
-    (v.CaseKind.ASYLUM_AT_PORT.value, _("Asylum at a port of entry")),
-    (v.CaseKind.MPP_BACKLOG.value, _("MPP backlog")),
-    (v.CaseKind.METERING_BACKLOG.value, _("Metering waitlist backlog")),
-    (v.CaseKind.PATHWAY_APPLICATION.value, _("Protection pathway application")),
-    (v.CaseKind.RETURN_REINTEGRATION.value, _("Return and reintegration")),
-    (v.CaseKind.UNACCOMPANIED_CHILD.value, _("Unaccompanied child")),
-    (v.CaseKind.POST_RELEASE.value, _("Post-release case management")),
-]
-VULNERABILITY_CHOICES = [
-    (v.Vulnerability.UNACCOMPANIED_CHILD.value, _("Unaccompanied child")),
-    (v.Vulnerability.SEPARATED_CHILD.value, _("Separated child")),
-    (v.Vulnerability.PREGNANT.value, _("Pregnant")),
-    (v.Vulnerability.SERIOUS_MEDICAL_CONDITION.value, _("Serious medical condition")),
-    (v.Vulnerability.DISABILITY.value, _("Disability")), (v.Vulnerability.ELDERLY.value, _("Elderly")),
-    (v.Vulnerability.LGBTQI.value, _("LGBTQI+")),
-    (v.Vulnerability.GBV_SURVIVOR.value, _("Survivor of gender-based violence")),
-    (v.Vulnerability.WOMAN_AT_RISK.value, _("Woman at risk")),
-    (v.Vulnerability.TORTURE_SURVIVOR.value, _("Survivor of torture")),
-    (v.Vulnerability.TRAFFICKING_SURVIVOR.value, _("Survivor of trafficking")),
-    (v.Vulnerability.MONOLINGUAL_INDIGENOUS.value, _("Speaks only an indigenous language")),
-    (v.Vulnerability.OTHER.value, _("Other")),
-]
+SEX_CHOICES = [(k.value, lab) for k, lab in labels.SEX.items() if k is not v.Sex.UNKNOWN]
+SEX_CHOICES.insert(0, (v.Sex.UNKNOWN.value, labels.SEX[v.Sex.UNKNOWN]))
+PRECISION_CHOICES = [(k.value, lab) for k, lab in labels.DOB_PRECISION.items() if k is not v.DobPrecision.ESTIMATED]
+RELATIONSHIP_CHOICES = [(k.value, lab) for k, lab in labels.RELATIONSHIP.items() if k is not v.Relationship.SELF]
+DOC_CHOICES = [("", _("No document")), *labels.choices(labels.DOCUMENT_TYPE)]
+KIND_CHOICES = labels.choices(labels.CASE_KIND)
+VULNERABILITY_CHOICES = labels.choices(labels.VULNERABILITY)
 
 
 def _country_choices() -> list[tuple[str, str]]:

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from corredor.core.registry import vocab
 
+from . import labels
+from .labels import choices as _choices
 
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(m.value, m.value.replace("_", " ")) for m in enum]  # type: ignore[attr-defined]
+
 
 
 class Person(models.Model):
@@ -25,10 +26,10 @@ class Person(models.Model):
     first_surname = models.CharField(_("first surname"), max_length=80, blank=True)
     second_surname = models.CharField(_("second surname"), max_length=80, blank=True)
     other_names = models.JSONField(_("other names, aliases, nicknames"), default=list, blank=True)
-    sex = models.CharField(_("sex"), max_length=16, choices=_choices(vocab.Sex), default=vocab.Sex.UNKNOWN)
+    sex = models.CharField(_("sex"), max_length=16, choices=_choices(labels.SEX), default=vocab.Sex.UNKNOWN)
     gender_identity = models.CharField(_("gender identity"), max_length=60, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    dob_precision = models.CharField(max_length=16, choices=_choices(vocab.DobPrecision), blank=True)
+    dob_precision = models.CharField(max_length=16, choices=_choices(labels.DOB_PRECISION), blank=True)
     nationality = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("nationality"))
     other_nationalities = models.JSONField(default=list, blank=True)
@@ -68,7 +69,7 @@ class Person(models.Model):
 
 class IdentityDocument(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
-    doc_type = models.CharField(max_length=24, choices=_choices(vocab.DocumentType))
+    doc_type = models.CharField(max_length=24, choices=_choices(labels.DOCUMENT_TYPE))
     number = models.CharField(max_length=40)
     number_folded = models.CharField(max_length=40, db_index=True, editable=False)
     issuing_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT,
@@ -81,7 +82,7 @@ class IdentityDocument(models.Model):
 
 class ContactChannel(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
-    kind = models.CharField(max_length=24, choices=_choices(vocab.ContactKind))
+    kind = models.CharField(max_length=24, choices=_choices(labels.CONTACT_KIND))
     value = models.CharField(max_length=40)
     value_folded = models.CharField(max_length=40, db_index=True, editable=False)
     label = models.CharField(max_length=100, blank=True)  # e.g. the trusted contact's name or relation
@@ -114,7 +115,7 @@ class FamilyMembership(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     # Relationship to the family's contact member.
-    relationship = models.CharField(max_length=24, choices=_choices(vocab.Relationship))
+    relationship = models.CharField(max_length=24, choices=_choices(labels.RELATIONSHIP))
     present = models.BooleanField(default=True, help_text="Travelling with the family now.")
 
     class Meta:
@@ -128,8 +129,8 @@ class FamilyMembership(models.Model):
 
 class Case(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    kind = models.CharField(max_length=32, choices=_choices(vocab.CaseKind))
-    status = models.CharField(max_length=24, choices=_choices(vocab.CaseStatus), default=vocab.CaseStatus.REGISTERED)
+    kind = models.CharField(max_length=32, choices=_choices(labels.CASE_KIND))
+    status = models.CharField(max_length=24, choices=_choices(labels.CASE_STATUS), default=vocab.CaseStatus.REGISTERED)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     holding_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")

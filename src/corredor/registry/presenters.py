@@ -10,6 +10,7 @@ from corredor.core.registry import case_status
 from corredor.core.registry import vocab as v
 from corredor.core.registry.family import Member, child_status
 
+from . import labels
 from .models import Case, Family, Person
 
 
@@ -46,7 +47,8 @@ def family_members(family: Family) -> list[dict[str, Any]]:
                       v.DobPrecision(m.person.dob_precision) if m.person.dob_precision else None, m.present)
                for m in memberships]
     return [{"person_id": m.person_id, "reference": m.person.reference, "person": m.person,
-             "relationship": m.relationship, "present": m.present,
+             "relationship": m.relationship, "relationship_label": labels.RELATIONSHIP[v.Relationship(m.relationship)],
+             "present": m.present,
              "child_status": child_status(member, members, today).value}
             for m, member in zip(memberships, members, strict=True)]
 
@@ -54,7 +56,8 @@ def family_members(family: Family) -> list[dict[str, Any]]:
 def family_dict(family: Family) -> dict[str, Any]:
     return {"id": family.pk, "reference": family.reference, "contact_person_id": family.contact_member_id,
             "version": family.version,
-            "members": [{k: val for k, val in m.items() if k != "person"} for m in family_members(family)]}
+            "members": [{k: val for k, val in m.items() if k not in ("person", "relationship_label")}
+                        for m in family_members(family)]}
 
 
 def case_dict(case: Case, *, timeline: bool = False) -> dict[str, Any]:

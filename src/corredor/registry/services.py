@@ -4,6 +4,7 @@ event in one transaction, so the pages, the API, the admin, the command line and
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -28,6 +29,7 @@ from corredor.platform.errors import (
     ValidationFailedError,
 )
 from corredor.reference.models import Country, Place, Subdivision
+from corredor.reference.services import canonical_subdivision_code
 
 from .models import (
     Case,
@@ -112,6 +114,12 @@ def _known_countries(codes: Iterable[str]) -> set[str]:
 def validate_person_data(data: PersonData, *, today: dt.date) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Check a person's data; return the model values and the field errors (empty when valid)."""
     errors: dict[str, list[str]] = {}
+    # Codes are compared trimmed and in their canonical case: " hn" is HN, "gt-qz" is GT-QZ.
+    data = replace(
+        data, nationality=data.nationality.strip().upper(), origin_country=data.origin_country.strip().upper(),
+        origin_subdivision=canonical_subdivision_code(data.origin_subdivision), current_place=data.current_place.strip(),
+        other_nationalities=[c.strip().upper() for c in data.other_nationalities],
+        documents=[replace(d, issuing_country=d.issuing_country.strip().upper()) for d in data.documents])
 
     def err(f: str, message: str) -> None:
         errors.setdefault(f, []).append(message)
@@ -460,7 +468,7 @@ def _case_open(*, actor: User | None, organisation: Organisation, kind: str, per
     if errors:
         raise ValidationFailedError(errors)
     case = Case.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}", kind=kind, status=status, person=person, family=family,
+        reference=f"tmp-{uuid.uuid4().hex[:12]}", kind=kind, status=status, person=person, family=family,
         holding_organisation=organisation, site=site, assigned_worker=assigned_worker, opened_on=opened_on,
         place_in_line_on=place_in_line_on)
     case.reference = f"CR-{opened_on.year}-{case.pk:06d}"

@@ -107,7 +107,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "registry/person_detail.html", {
         "person": person, "cases": cases, "families": [(f, presenters.family_members(f)) for f in families],
         "assessments": person.assessments.all()[:10], "can_see_sensitive": can_see_sensitive,
-        "reveal_form": forms.RevealForm(), "sensitive_form": forms.SensitiveForm(),
+        "reveal_form": forms.RevealForm(), "sensitive_form": forms.SensitiveForm(), "case_form": forms.CaseOpenForm(),
     })
 
 

@@ -42,8 +42,12 @@ def name_problem(value: str, *, max_length: int, required: bool = False) -> str 
 
 def free_text_problem(value: str, *, max_length: int, required: bool = False,
                       allow_newlines: bool = False) -> str | None:
+    """Short single-line fields refuse markup characters; multi-line text (notes, narratives) keeps them
+    as typed, since it is always escaped on output and people write "< 5 años"."""
     if not value.strip():
         return "is required" if required else None
     if len(value) > max_length:
         return f"is too long ({len(value)} characters; at most {max_length})"
+    if not allow_newlines and ("<" in value or ">" in value):
+        return "may not contain < or >"
     return control_character_problem(value, allow_newlines=allow_newlines)

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_countries",
     "django_tasks_db",
     "axes",
     "corredor.platform",
