@@ -6,6 +6,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from corredor.platform.api_types import Limit, Offset
+
 from .selectors import AuditFilters, audit_event_list_visible_to
 
 router = Router(tags=["audit"])
@@ -29,7 +31,7 @@ class AuditEventOut(Schema):
 @router.get("/events", response=list[AuditEventOut])
 def audit_events(request: HttpRequest, actor: str = "", action: str = "", object_type: str = "",
                  object_id: str = "", person_id: int | None = None, since: dt.date | None = None,
-                 until: dt.date | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                 until: dt.date | None = None, limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     limit, offset = max(1, min(limit, 500)), max(0, offset)
     qs = audit_event_list_visible_to(user=request.auth, filters=AuditFilters(  # type: ignore[attr-defined]
         actor=actor[:150], action=action[:64], object_type=object_type[:64], object_id=object_id[:64],

@@ -28,7 +28,7 @@ def events(request: HttpRequest) -> HttpResponse:
                            person_id=int(person) if person.isdigit() and len(person) < 12 else None,
                            since=_date(g.get("since", "")), until=_date(g.get("until", "")))
     qs = audit_event_list_visible_to(user=request.user, filters=filters)  # type: ignore[arg-type]
-    page = int(g["page"]) if g.get("page", "").isdigit() and len(g["page"]) < 7 else 1
+    page = max(1, int(g["page"])) if g.get("page", "").isdigit() and len(g["page"]) < 7 else 1
     per_page = 100
     rows = list(qs[(page - 1) * per_page: page * per_page + 1])
     return render(request, "audit/events.html", {

@@ -49,3 +49,25 @@ class DomainErrorMiddleware:
         if isinstance(exception, CorredorError) and not request.path.startswith("/api/"):
             return render(request, "platform/error.html", {"error": exception}, status=exception.status)
         return None
+
+
+class NulByteGuardMiddleware:
+    """NUL characters are never part of legitimate input here, and PostgreSQL refuses them in text: answer
+    400 at the door instead of failing deep inside a query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        suspicious = "%00" in query or "\x00" in query or "\x00" in request.path
+        if not suspicious and request.content_type == "application/json":
+            body = request.body
+            suspicious = b"\\u0000" in body or b"\x00" in body
+        if suspicious:
+            from django.http import JsonResponse
+
+            return JsonResponse({"code": "invalid_characters",
+                                 "message": "The request contains a NUL character, which no field accepts."},
+                                status=400)
+        return self.get_response(request)

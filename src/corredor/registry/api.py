@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from corredor.accounts.models import Organisation, User
 from corredor.accounts.selectors import require_permission
+from corredor.platform.api_types import Limit, Offset
 from corredor.platform.authz import Permission
 from corredor.platform.errors import NotFoundError, ValidationFailedError
 from corredor.reference.models import Place
@@ -65,7 +66,7 @@ def _place(code: str | None) -> Place | None:
 
 
 @router.get("/people", response=list[PersonSummaryOut])
-def people_list(request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def people_list(request: HttpRequest, q: str = "", limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     user = _user(request)
     if q:
@@ -89,7 +90,7 @@ def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
 @router.put("/people/{person_id}", response=PersonOut)
 def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> dict[str, Any]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.PERSON_EDIT)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.PERSON_EDIT)
     person = selectors.person_get_visible_to(user=user, person_id=person_id)
     person = services.person_update(actor=user, person=person, data=_person_data(payload),
                                     expected_version=payload.version, reason=payload.reason)
@@ -113,10 +114,14 @@ def sensitive_record(request: HttpRequest, person_id: int, payload: SensitiveIn)
     return Status(201, {"id": detail.pk, "kind": detail.kind})
 
 
+# Write handlers check the action's permission before looking the record up, so a refusal never reveals
+# whether a record outside the caller's scope exists.
+
+
 @router.post("/people/{person_id}/assessments", response={201: AssessmentOut})
 def assessment_record(request: HttpRequest, person_id: int, payload: AssessmentIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.VULNERABILITY_ASSESS)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.VULNERABILITY_ASSESS)
     person = selectors.person_get_visible_to(user=user, person_id=person_id)
     case = selectors.case_get_visible_to(user=user, reference=payload.case_reference) \
         if payload.case_reference else None
@@ -130,7 +135,7 @@ def assessment_record(request: HttpRequest, person_id: int, payload: AssessmentI
 @router.get("/people/{person_id}/export", response=dict[str, Any])
 def person_export(request: HttpRequest, person_id: int) -> dict[str, Any]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.SUBJECT_EXPORT)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.SUBJECT_EXPORT)
     person = selectors.person_get_visible_to(user=user, person_id=person_id)
     return exports.person_export(actor=user, person=person)
 
@@ -138,7 +143,7 @@ def person_export(request: HttpRequest, person_id: int) -> dict[str, Any]:
 @router.post("/families", response={201: FamilyOut})
 def family_create(request: HttpRequest, payload: FamilyIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.FAMILY_EDIT)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.FAMILY_EDIT)
     contact = selectors.person_get_visible_to(user=user, person_id=payload.contact_person_id)
     members = [services.MemberData(selectors.person_get_visible_to(user=user, person_id=m.person_id),
                                    m.relationship, m.present) for m in payload.members]
@@ -154,7 +159,7 @@ def family_detail(request: HttpRequest, family_id: int) -> dict[str, Any]:
 @router.post("/families/{family_id}/members", response={201: FamilyOut})
 def family_member_add(request: HttpRequest, family_id: int, payload: FamilyMemberAddIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.FAMILY_EDIT)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.FAMILY_EDIT)
     family = selectors.family_get_visible_to(user=user, family_id=family_id)
     person = selectors.person_get_visible_to(user=user, person_id=payload.person_id)
     services.family_member_add(actor=user, family=family,
@@ -165,8 +170,8 @@ def family_member_add(request: HttpRequest, family_id: int, payload: FamilyMembe
 
 
 @router.get("/cases", response=list[CaseOut])
-def case_list(request: HttpRequest, status: str = "", kind: str = "", limit: int = 50,
-              offset: int = 0) -> list[dict[str, Any]]:
+def case_list(request: HttpRequest, status: str = "", kind: str = "", limit: Limit = 50,
+              offset: Offset = 0) -> list[dict[str, Any]]:
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     qs = selectors.case_list_visible_to(user=_user(request))
     if status:
@@ -179,7 +184,7 @@ def case_list(request: HttpRequest, status: str = "", kind: str = "", limit: int
 @router.post("/cases", response={201: CaseDetailOut})
 def case_open(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.CASE_OPEN)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.CASE_OPEN)
     person = selectors.person_get_visible_to(user=user, person_id=payload.person_id) if payload.person_id else None
     family = selectors.family_get_visible_to(user=user, family_id=payload.family_id) if payload.family_id else None
     case = services.case_open(actor=user, kind=payload.kind, person=person, family=family,
@@ -197,7 +202,7 @@ def case_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 @router.patch("/cases/{reference}", response=CaseDetailOut)
 def case_update(request: HttpRequest, reference: str, payload: CaseUpdateIn) -> dict[str, Any]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.CASE_EDIT)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.CASE_EDIT)
     case = selectors.case_get_visible_to(user=user, reference=reference[:20])
     kwargs: dict[str, Any] = {}
     if payload.assigned_worker is not None:
@@ -215,7 +220,7 @@ def case_update(request: HttpRequest, reference: str, payload: CaseUpdateIn) -> 
 @router.post("/cases/{reference}/transitions", response=CaseDetailOut)
 def case_transition(request: HttpRequest, reference: str, payload: TransitionIn) -> dict[str, Any]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.CASE_TRANSITION)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.CASE_TRANSITION)
     case = selectors.case_get_visible_to(user=user, reference=reference[:20])
     case = services.case_transition(actor=user, case=case, target=payload.status,
                                     expected_version=payload.version, reason=payload.reason)
@@ -225,7 +230,7 @@ def case_transition(request: HttpRequest, reference: str, payload: TransitionIn)
 @router.post("/cases/{reference}/notes", response={201: CaseDetailOut})
 def case_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.CASE_EDIT)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.CASE_EDIT)
     case = selectors.case_get_visible_to(user=user, reference=reference[:20])
     services.case_note_add(actor=user, case=case, note=payload.note)
     return Status(201, presenters.case_dict(case, timeline=True))
@@ -234,7 +239,7 @@ def case_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[d
 @router.post("/cases/{reference}/shares", response={201: CaseDetailOut})
 def case_share(request: HttpRequest, reference: str, payload: ShareIn) -> Status[dict[str, Any]]:
     user = _user(request)
-    require_permission(user=user, permission=Permission.CASE_SHARE)  # refuse before revealing whether it exists
+    require_permission(user=user, permission=Permission.CASE_SHARE)
     case = selectors.case_get_visible_to(user=user, reference=reference[:20])
     organisation = Organisation.objects.filter(code=payload.organisation, is_active=True).first()
     if organisation is None:

@@ -4,6 +4,7 @@ event in one transaction, so the pages, the API, the admin, the command line and
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -106,8 +107,13 @@ EDITABLE_PERSON_FIELDS = (
 # Validation
 
 
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+_SUBDIVISION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+_PLACE_CODE = re.compile(r"^[a-z0-9-]{1,40}$")
+
+
 def _known_countries(codes: Iterable[str]) -> set[str]:
-    wanted = {c for c in codes if c}
+    wanted = {c for c in codes if c and _COUNTRY_CODE.match(c)}
     return set(Country.objects.filter(code__in=wanted).values_list("code", flat=True)) if wanted else set()
 
 
@@ -175,14 +181,15 @@ def validate_person_data(data: PersonData, *, today: dt.date) -> tuple[dict[str,
             err("other_nationalities", f"Unknown country code {code[:10]!r}.")
     subdivision = None
     if data.origin_subdivision:
-        subdivision = Subdivision.objects.filter(code=data.origin_subdivision).first()
+        subdivision = (Subdivision.objects.filter(code=data.origin_subdivision).first()
+                       if _SUBDIVISION_CODE.match(data.origin_subdivision) else None)
         if subdivision is None:
             err("origin_subdivision", f"Unknown subdivision {data.origin_subdivision[:10]!r}; use ISO 3166-2.")
         elif data.origin_country and subdivision.country_id != data.origin_country:
             err("origin_subdivision", "The subdivision is not in the country of origin.")
     place = None
     if data.current_place:
-        place = Place.objects.filter(code=data.current_place).first()
+        place = Place.objects.filter(code=data.current_place).first() if _PLACE_CODE.match(data.current_place) else None
         if place is None:
             err("current_place", f"Unknown place {data.current_place[:40]!r}.")
     if len(data.languages) > 10:

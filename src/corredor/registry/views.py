@@ -266,7 +266,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")[:24]
     if status:
         qs = qs.filter(status=status)
-    page = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
+    raw_page = request.GET.get("page", "1")
+    page = min(max(1, int(raw_page)), 100_000) if raw_page.isdigit() and len(raw_page) < 7 else 1
     per_page = 50
     cases = list(qs.order_by("-updated_at", "-id")[(page - 1) * per_page: page * per_page + 1])
     return render(request, "registry/case_list.html", {
