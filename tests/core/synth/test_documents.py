@@ -11,8 +11,8 @@ from corredor.core.synth import SynthPerson
 from corredor.core.synth._documents import (
     HN_DEPARTMENT_NUMBERS,
     DocumentNumbers,
-    curp_check_digit,
     cui_check_digit,
+    curp_check_digit,
     dui_check_digit,
     ecuador_check_digit,
 )
@@ -76,7 +76,7 @@ def test_mexican_curp_follows_renapo_rules(people: list[SynthPerson]) -> None:
 
 
 def test_curp_letters_come_from_the_name() -> None:
-    numbers = DocumentNumbers(random.Random(1))  # noqa: S311
+    numbers = DocumentNumbers(random.Random(1))
     curp = numbers.mexico_curp(given_names="María Guadalupe", first_surname="Núñez", second_surname="de la Peña",
                                birth=date(1990, 12, 3), sex=Sex.FEMALE, region="MX-MIC")
     # N (Núñez) U (first inner vowel) P (Peña, particles dropped) G (Guadalupe: María is skipped)
@@ -103,7 +103,7 @@ def test_other_document_shapes(people: list[SynthPerson]) -> None:
 
 
 def test_serial_series_never_repeat_within_a_run() -> None:
-    numbers = DocumentNumbers(random.Random(2))  # noqa: S311
+    numbers = DocumentNumbers(random.Random(2))
     duis = [numbers.el_salvador_dui() for _ in range(50_000)]
     assert len(set(duis)) == len(duis)
     passports = [numbers.passport("HN") for _ in range(20_000)]

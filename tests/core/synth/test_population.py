@@ -122,7 +122,7 @@ def test_bad_arguments_fail_at_the_call() -> None:
     with pytest.raises(ValueError, match="2019-01-01"):
         generate_households(seed=1, count=1, today=date(2018, 12, 31))
     with pytest.raises(TypeError, match="datetime"):
-        generate_people(seed=1, count=1, today=datetime(2025, 1, 1))  # noqa: DTZ001
+        generate_people(seed=1, count=1, today=datetime(2025, 1, 1))
     with pytest.raises(TypeError, match="seed"):
         generate_households(seed=True, count=1, today=TODAY)
     with pytest.raises(TypeError, match="count"):

@@ -14,7 +14,7 @@ from corredor.core.synth._sampling import Weighted, blend, zipf
 
 def test_pick_follows_the_weights() -> None:
     table = Weighted((("a", 1), ("b", 3)))
-    rng = random.Random(0)  # noqa: S311
+    rng = random.Random(0)
     counts = Counter(table.pick(rng.random()) for _ in range(20_000))
     assert counts["b"] / 20_000 == pytest.approx(0.75, abs=0.02)
     assert table.probability("a") == pytest.approx(0.25)
