@@ -113,7 +113,7 @@ def test_csv_import_page(intake, login):
     import io
 
     client = login(intake)
-    upload = io.BytesIO("given_names,first_surname,nationality\nRosa,Tzoc,GT\n<b>,x,GT\n".encode())
+    upload = io.BytesIO(b"given_names,first_surname,nationality\nRosa,Tzoc,GT\n<b>,x,GT\n")
     upload.name = "lista.csv"
     response = client.post("/registry/import/", {"file": upload, "mode": "skip_bad_rows", "source": "albergue"})
     html = response.content.decode()

@@ -84,7 +84,9 @@ def test_api_tokens_are_scoped_and_revocable(make_user):
     assert Client(HTTP_AUTHORIZATION="Bearer cor_wrong").get("/api/people").status_code == 401
     account_services.api_token_revoke(actor=None, token=token)
     assert client.get("/api/people").status_code == 401
-    with pytest.raises(Exception):
+    from corredor.platform.errors import ValidationFailedError
+
+    with pytest.raises(ValidationFailedError):
         account_services.api_token_issue(actor=None, user=user, name="x", scopes=["everything"])
 
 

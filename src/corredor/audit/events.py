@@ -8,6 +8,7 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     # registry
     PERSON_REGISTERED = "person.registered"
+    PEOPLE_BULK_REGISTERED = "people.bulk_registered"
     PERSON_UPDATED = "person.updated"
     PERSON_ANONYMISED = "person.anonymised"
     PERSON_EXPORTED = "person.exported"

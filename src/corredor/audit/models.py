@@ -9,7 +9,6 @@ from django.db import models
 from django.utils import timezone
 
 
-
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or remove an audit event."""
 

@@ -116,7 +116,8 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: object, allowed: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["status"].choices = [(s, s.replace("_", " ")) for s in allowed]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (s, labels.CASE_STATUS[v.CaseStatus(s)]) for s in allowed]
 
 
 class NoteForm(forms.Form):

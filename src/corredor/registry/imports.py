@@ -131,7 +131,7 @@ def _fingerprint(raw: dict[str, str]) -> str:
 
 
 def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[str, str],
-               errors: list[RowError]) -> _Row | None:
+               codes: services.ReferenceCodes, errors: list[RowError]) -> _Row | None:
     def bad(column: str, reason: str) -> None:
         errors.append(RowError(number, column, reason))
 
@@ -193,7 +193,7 @@ def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[st
         needs_interpreter=flags.get("needs_interpreter", False), current_place=place_code,
         documents=documents, contacts=contacts)
     if len(errors) == before:  # only then are the values worth checking against the registry's rules
-        _, field_errors = services.validate_person_data(data, today=today)
+        _, field_errors = services.validate_person_data(data, today=today, codes=codes)
         for f, messages in field_errors.items():
             for message in messages:
                 bad(_FIELD_TO_COLUMN.get(f, f.split("[")[0]), message)
@@ -236,7 +236,8 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
     if result.errors:
         return result
 
-    places = {names.fold(p.name): p.code for p in Place.objects.all()} | {p.code: p.code for p in Place.objects.all()}
+    codes = services.ReferenceCodes.load()
+    places = {names.fold(p.name): p.code for p in Place.objects.all()} | {code: code for code in codes.places}
     households: OrderedDict[str, list[_Row]] = OrderedDict()
     bad_rows: set[int] = set()
     row_households: dict[int, str] = {}
@@ -250,7 +251,7 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
             continue
         result.rows += 1
         row_households[index] = (raw.get("household_id") or "").strip() or f"row-{index}"
-        parsed = _parse_row(index, raw, today, places, result.errors)
+        parsed = _parse_row(index, raw, today, places, codes, result.errors)
         if parsed is None:
             bad_rows.add(index)
             continue
@@ -282,7 +283,7 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
             if known:
                 result.already_imported += len(rows)
                 continue
-            _import_household(actor, organisation, source, rows, today, result)
+            _import_household(actor, organisation, source, rows, today, codes, result)
         audit.record(actor=actor, action=AuditAction.IMPORT_RUN, object_type="registry.import",
                      object_id=source, changes={k: {"old": None, "new": val} for k, val in (
                          ("mode", mode), ("rows", result.rows), ("people_created", result.people_created),
@@ -293,11 +294,12 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
 
 
 def _import_household(actor: User | None, organisation: Organisation, source: str, rows: list[_Row],
-                      today: dt.date, result: ImportResult) -> None:
+                      today: dt.date, codes: services.ReferenceCodes, result: ImportResult) -> None:
     rows = sorted(rows, key=lambda r: r.relationship != v.Relationship.SELF)
     people = []
     for row in rows:
-        person = services._person_create(actor=actor, organisation=organisation, data=row.data, today=today)
+        person = services._person_create(actor=actor, organisation=organisation, data=row.data, today=today,
+                                         codes=codes)
         ImportedRecord.objects.create(source=source, external_key=row.key, person=person)
         people.append(person)
     result.people_created += len(people)

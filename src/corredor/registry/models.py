@@ -19,8 +19,6 @@ from . import labels
 from .labels import choices as _choices
 
 
-
-
 class Person(models.Model):
     given_names = models.CharField(_("given names"), max_length=120)
     first_surname = models.CharField(_("first surname"), max_length=80, blank=True)

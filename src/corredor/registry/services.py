@@ -4,9 +4,7 @@ event in one transaction, so the pages, the API, the admin, the command line and
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -107,23 +105,31 @@ EDITABLE_PERSON_FIELDS = (
 # Validation
 
 
-_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-_SUBDIVISION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
-_PLACE_CODE = re.compile(r"^[a-z0-9-]{1,40}$")
+@dataclass(frozen=True)
+class ReferenceCodes:
+    """The reference codes a person's data is checked against; loaded once per import or bulk load."""
+
+    countries: frozenset[str]
+    subdivisions: dict[str, str]  # code -> country code
+    places: dict[str, int]  # code -> primary key
+
+    @classmethod
+    def load(cls) -> ReferenceCodes:
+        return cls(frozenset(Country.objects.values_list("code", flat=True)),
+                   dict(Subdivision.objects.values_list("code", "country_id")),
+                   dict(Place.objects.values_list("code", "pk")))
 
 
-def _known_countries(codes: Iterable[str]) -> set[str]:
-    wanted = {c for c in codes if c and _COUNTRY_CODE.match(c)}
-    return set(Country.objects.filter(code__in=wanted).values_list("code", flat=True)) if wanted else set()
-
-
-def validate_person_data(data: PersonData, *, today: dt.date) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def validate_person_data(data: PersonData, *, today: dt.date, codes: ReferenceCodes | None = None,
+                         ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Check a person's data; return the model values and the field errors (empty when valid)."""
+    codes = codes or ReferenceCodes.load()
     errors: dict[str, list[str]] = {}
     # Codes are compared trimmed and in their canonical case: " hn" is HN, "gt-qz" is GT-QZ.
     data = replace(
         data, nationality=data.nationality.strip().upper(), origin_country=data.origin_country.strip().upper(),
-        origin_subdivision=canonical_subdivision_code(data.origin_subdivision), current_place=data.current_place.strip(),
+        origin_subdivision=canonical_subdivision_code(data.origin_subdivision),
+        current_place=data.current_place.strip(),
         other_nationalities=[c.strip().upper() for c in data.other_nationalities],
         documents=[replace(d, issuing_country=d.issuing_country.strip().upper()) for d in data.documents])
 
@@ -169,9 +175,7 @@ def validate_person_data(data: PersonData, *, today: dt.date) -> tuple[dict[str,
     elif precision:
         err("dob_precision", "A precision was given without a date of birth.")
 
-    country_codes = {data.nationality, data.origin_country, *data.other_nationalities,
-                     *(d.issuing_country for d in data.documents)}
-    known = _known_countries(country_codes)
+    known = codes.countries
     for f in ("nationality", "origin_country"):
         code = getattr(data, f)
         if code and code not in known:
@@ -179,19 +183,15 @@ def validate_person_data(data: PersonData, *, today: dt.date) -> tuple[dict[str,
     for code in data.other_nationalities:
         if code not in known:
             err("other_nationalities", f"Unknown country code {code[:10]!r}.")
-    subdivision = None
+    subdivision_country = codes.subdivisions.get(data.origin_subdivision) if data.origin_subdivision else None
     if data.origin_subdivision:
-        subdivision = (Subdivision.objects.filter(code=data.origin_subdivision).first()
-                       if _SUBDIVISION_CODE.match(data.origin_subdivision) else None)
-        if subdivision is None:
+        if subdivision_country is None:
             err("origin_subdivision", f"Unknown subdivision {data.origin_subdivision[:10]!r}; use ISO 3166-2.")
-        elif data.origin_country and subdivision.country_id != data.origin_country:
+        elif data.origin_country and subdivision_country != data.origin_country:
             err("origin_subdivision", "The subdivision is not in the country of origin.")
-    place = None
-    if data.current_place:
-        place = Place.objects.filter(code=data.current_place).first() if _PLACE_CODE.match(data.current_place) else None
-        if place is None:
-            err("current_place", f"Unknown place {data.current_place[:40]!r}.")
+    place_id = codes.places.get(data.current_place) if data.current_place else None
+    if data.current_place and place_id is None:
+        err("current_place", f"Unknown place {data.current_place[:40]!r}.")
     if len(data.languages) > 10:
         err("languages", "At most 10 languages may be recorded.")
     for lang in data.languages:
@@ -236,11 +236,11 @@ def validate_person_data(data: PersonData, *, today: dt.date) -> tuple[dict[str,
         "nationality_id": data.nationality or None,
         "other_nationalities": sorted(set(data.other_nationalities)),
         "origin_country_id": data.origin_country or None,
-        "origin_subdivision_id": subdivision.code if subdivision else None,
+        "origin_subdivision_id": data.origin_subdivision if subdivision_country else None,
         "origin_municipality": data.origin_municipality.strip(),
         "languages": [lang.strip() for lang in data.languages],
         "needs_interpreter": bool(data.needs_interpreter),
-        "current_place_id": place.pk if place else None,
+        "current_place_id": place_id,
         "current_location_note": data.current_location_note.strip(),
     }
     return values, errors
@@ -310,8 +310,8 @@ def case_members(case: Case) -> list[Person]:
 
 
 def _person_create(*, actor: User | None, organisation: Organisation, data: PersonData,
-                   today: dt.date) -> Person:
-    values, errors = validate_person_data(data, today=today)
+                   today: dt.date, codes: ReferenceCodes | None = None) -> Person:
+    values, errors = validate_person_data(data, today=today, codes=codes)
     if errors:
         raise ValidationFailedError(errors)
     person = Person.objects.create(registered_by_organisation=organisation, search_text=_search_text(values),
@@ -446,7 +446,8 @@ def family_member_add(*, actor: User | None, family: Family, member: MemberData,
                               "version": {"old": locked.version - 1, "new": locked.version}})
         for case in Case.objects.filter(family=locked):
             _case_event(case, kind=CaseEventKind.MEMBER_ADDED, actor=actor,
-                        summary=f"{member.person.reference} joined the family as {member.relationship}.")
+                        summary=f"{member.person.reference} joined the family as {member.relationship}.",
+                        data={"person": member.person.reference, "relationship": member.relationship})
         return membership
 
 
@@ -484,7 +485,9 @@ def _case_open(*, actor: User | None, organisation: Organisation, kind: str, per
     _case_event(case, kind=CaseEventKind.OPENED, actor=actor,
                 summary=f"Case {case.reference} ({kind.replace('_', ' ')}) opened for {subject} by "
                         f"{organisation.code}." + (f" {summary_note}" if summary_note else ""),
-                place=site.name if site else "")
+                place=site.name if site else "",
+                data={"reference": case.reference, "kind": kind, "subject": subject, "organisation": organisation.code,
+                      "note": summary_note})
     audit.record(actor=actor, action=AuditAction.CASE_OPENED, obj=case,
                  person_id=person.pk if person else (family.contact_member_id if family else None),
                  changes=audit.diff({}, {"reference": case.reference, "kind": kind, "status": status,
@@ -546,7 +549,7 @@ def case_transition(*, actor: User | None, case: Case, target: str, expected_ver
         _case_event(locked, kind=CaseEventKind.STATUS_CHANGED, actor=actor,
                     summary=f"Status changed from {current.value.replace('_', ' ')} to "
                             f"{wanted.value.replace('_', ' ')}." + (f" Reason: {reason.strip()}" if reason else ""),
-                    data={"from": current.value, "to": wanted.value})
+                    data={"from": current.value, "to": wanted.value, "reason": reason.strip()})
         audit.record(actor=actor, action=AuditAction.CASE_TRANSITIONED, obj=locked, reason=reason,
                      changes=audit.diff(before, audit.snapshot(locked, ["status", "closed_on", "version"])))
         return locked
@@ -576,9 +579,10 @@ def case_update(*, actor: User | None, case: Case, expected_version: int | None,
         locked.updated_at = timezone.now()
         locked.save()
         changes = audit.diff(before, audit.snapshot(locked, tracked))
+        changed = [f.removesuffix("_id") for f in changes if f != "version"]
         _case_event(locked, kind=CaseEventKind.UPDATED, actor=actor,
-                    summary="Case updated: " + ", ".join(f.removesuffix("_id").replace("_", " ")
-                                                         for f in changes if f != "version") + ".")
+                    summary="Case updated: " + ", ".join(f.replace("_", " ") for f in changed) + ".",
+                    data={"fields": changed})
         audit.record(actor=actor, action=AuditAction.CASE_UPDATED, obj=locked, reason=reason, changes=changes)
         return locked
 
@@ -614,7 +618,8 @@ def case_share(*, actor: User | None, case: Case, organisation: Organisation, co
         share = CaseShare.objects.create(case=case, organisation=organisation, consent_given_by=consent_given_by,
                                          purpose=purpose, shared_by=actor if actor and actor.pk else None)
         _case_event(case, kind=CaseEventKind.SHARED, actor=actor,
-                    summary=f"Shared with {organisation.code} for: {purpose.strip()} (consent recorded).")
+                    summary=f"Shared with {organisation.code} for: {purpose.strip()} (consent recorded).",
+                    data={"organisation": organisation.code, "purpose": purpose.strip()})
         audit.record(actor=actor, action=AuditAction.CASE_SHARED, obj=case,
                      changes=audit.diff({}, {"shared_with": organisation.code, "purpose": purpose,
                                              "consent_given_by": consent_given_by},
@@ -626,15 +631,22 @@ def case_share(*, actor: User | None, case: Case, organisation: Organisation, co
 # Vulnerability
 
 
+def case_expedite_assessments(case: Case) -> list[VulnerabilityAssessment]:
+    """The latest assessment of each member of the case that decides to expedite."""
+    deciding = []
+    for member in case_members(case):
+        latest = (VulnerabilityAssessment.objects.filter(person=member).select_related("person")
+                  .order_by("-assessed_on", "-id").first())
+        if latest and latest.expedite:
+            deciding.append(latest)
+    return deciding
+
+
 def _refresh_case_expedite(case: Case) -> None:
     """A case is expedited when the latest assessment of any member decides so."""
-    reasons = []
-    for member in case_members(case):
-        latest = VulnerabilityAssessment.objects.filter(person=member).order_by("-assessed_on", "-id").first()
-        if latest and latest.expedite:
-            reasons.append(latest.expedite_reason)
-    case.expedite = bool(reasons)
-    case.expedite_reason = "; ".join(reasons)[:300]
+    deciding = case_expedite_assessments(case)
+    case.expedite = bool(deciding)
+    case.expedite_reason = "; ".join(f"{a.person.reference} {a.expedite_reason}" for a in deciding)[:300]
     case.save(update_fields=["expedite", "expedite_reason"])
 
 
@@ -674,7 +686,9 @@ def vulnerability_assess(*, actor: User | None, person: Person, conditions: list
             _refresh_case_expedite(open_case)
             _case_event(open_case, kind=CaseEventKind.ASSESSMENT, actor=actor,
                         summary=f"Vulnerability assessed for {person.reference}: {decision.reason}.",
-                        data={"assessment": assessment.pk, "expedite": decision.expedite})
+                        data={"assessment": assessment.pk, "person": person.reference, "expedite": decision.expedite,
+                              "deciding": [c.value for c in decision.deciding],
+                              "override": override})
         return assessment
 
 

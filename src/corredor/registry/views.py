@@ -300,6 +300,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **forms_: An
                      Organisation.objects.filter(is_active=True).exclude(pk=case.holding_organisation_id)]
     context = {
         "case": case, "members": services.case_members(case), "events": case.events.all(),
+        "expedite_assessments": services.case_expedite_assessments(case),
         "shares": case.shares.filter(revoked_at__isnull=True).select_related("organisation"),
         "transition_form": forms_.get("transition_form") or forms.TransitionForm(
             allowed=allowed, initial={"version": case.version}),
