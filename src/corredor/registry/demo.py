@@ -76,12 +76,15 @@ def demo_users_create(password: str = DEMO_PASSWORD) -> dict[str, User]:
     return users
 
 
-def _person_data(p: SynthPerson, place_code: str) -> services.PersonData:
+def person_data_from_synth(p: SynthPerson, place_code: str, known_subdivisions: set[str]) -> services.PersonData:
+    """The registry input for a synthetic person (used by the demo and the benchmarks). Subdivisions the
+    reference data does not carry (it covers SV, GT, HN and MX) are left out rather than invented."""
+    subdivision = canonical_subdivision_code(p.subdivision_code) if p.subdivision_code else ""
     return services.PersonData(
         given_names=p.given_names, first_surname=p.first_surname, second_surname=p.second_surname,
         other_names=list(p.other_names), sex=p.sex.value, date_of_birth=p.date_of_birth,
         dob_precision=p.dob_precision.value, nationality=p.nationality, origin_country=p.country_of_origin,
-        origin_subdivision=canonical_subdivision_code(p.subdivision_code) if p.subdivision_code else "",
+        origin_subdivision=subdivision if subdivision in known_subdivisions else "",
         origin_municipality=p.municipality, languages=list(p.languages), needs_interpreter=p.needs_interpreter,
         current_place=place_code,
         documents=[services.DocumentData(d.doc_type.value, d.number, d.issuing_country) for d in p.documents],
@@ -89,7 +92,7 @@ def _person_data(p: SynthPerson, place_code: str) -> services.PersonData:
     )
 
 
-def _known_subdivisions() -> set[str]:
+def known_subdivisions() -> set[str]:
     from corredor.reference.models import Subdivision
 
     return set(Subdivision.objects.values_list("code", flat=True))
@@ -101,7 +104,7 @@ def demo_population_create(*, households: int, seed: int, users: dict[str, User]
     today = today or timezone.localdate()
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
     places = {names.fold(p.name): p for p in Place.objects.filter(kind="waiting_city")}
-    subdivisions = _known_subdivisions()
+    subdivisions = known_subdivisions()
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=["UNHCR", "IOM", "CBP", "KIND", "ORR", "WRC"])}
     intake = users["intake"]
     created = 0
@@ -118,9 +121,7 @@ def _register_household(household: SynthHousehold, rng: random.Random, places: d
     holder = orgs["UNHCR"] if rng.random() < 0.7 else orgs["IOM"]
     people = []
     for member in household.members:
-        data = _person_data(member, place.code if place else "")
-        if data.origin_subdivision not in subdivisions:
-            data.origin_subdivision = ""
+        data = person_data_from_synth(member, place.code if place else "", subdivisions)
         people.append(services._person_create(actor=intake, organisation=holder, data=data, today=today))
     family = None
     if len(people) > 1:

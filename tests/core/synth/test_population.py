@@ -111,6 +111,19 @@ def test_generate_people_draws_the_same_households_as_generate_households() -> N
     check_household(from_people[-1], TODAY)
 
 
+def test_households_drawn_with_a_size_cap_are_still_coherent() -> None:
+    """Small counts make the cap bind often: every composition must shrink to a coherent family."""
+    compositions: Counter[str] = Counter()
+    for seed in range(80):
+        for count in range(1, 10):
+            pairs = list(generate_people(seed=seed, count=count, today=TODAY))
+            assert len(pairs) == count
+            last = pairs[-1][0]
+            check_household(last, TODAY)
+            compositions[last.composition] += 1
+    assert set(compositions) == set(COMPOSITIONS)
+
+
 def test_generate_households_yields_count_households() -> None:
     assert len(_households(4, 123)) == 123
     assert _households(4, 0) == []

@@ -10,9 +10,12 @@ from __future__ import annotations
 import unicodedata
 
 _NAME_PUNCTUATION = set(" '’-.")
+_STRIP_PUNCTUATION = str.maketrans("", "", " '’-.")
 
 
 def control_character_problem(value: str, *, allow_newlines: bool = False) -> str | None:
+    if value.isprintable():  # fast path: no control, format, surrogate or unassigned characters
+        return None
     for ch in value:
         category = unicodedata.category(ch)
         if category in {"Cc", "Cf", "Cs", "Co", "Cn"}:
@@ -31,6 +34,8 @@ def name_problem(value: str, *, max_length: int, required: bool = False) -> str 
     problem = control_character_problem(value)
     if problem:
         return problem
+    if value.translate(_STRIP_PUNCTUATION).isalpha():  # fast path: letters and allowed punctuation only
+        return None
     for ch in value:
         if ch in _NAME_PUNCTUATION:
             continue
