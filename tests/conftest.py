@@ -18,9 +18,13 @@ PASSWORD = "a-long-test-password-42"
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    # Browser tests use a live server and a transactional database, which is flushed afterwards; run them
+    # Tests on a transactional database (browser, concurrency) end with a flush of every table; run them
     # last so the reference data loaded once per session serves every other test first.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    def transactional(item: Any) -> bool:
+        names = getattr(item, "fixturenames", ())
+        return "transactional_db" in names or "live_server" in names
+
+    items.sort(key=transactional)
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +36,21 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture
-def org(db: Any) -> Callable[[str], Organisation]:
+def reference(db: Any) -> None:
+    """Reference data is loaded once per session; a transactional test's flush removes it, so reload then."""
+    if not Organisation.objects.exists():
+        from corredor.reference.services import reference_load
+
+        reference_load(actor=None)
+
+
+@pytest.fixture
+def org(reference: None) -> Callable[[str], Organisation]:
     return lambda code: Organisation.objects.get(code=code)
 
 
 @pytest.fixture
-def make_user(db: Any) -> Callable[..., User]:
+def make_user(reference: None) -> Callable[..., User]:
     counter = {"n": 0}
 
     def make(role: Role, organisation: str = "UNHCR", *, site: str = "", username: str = "") -> User:

@@ -21,3 +21,10 @@ def test_architecture_doc_names_every_app():
     src = Path(__file__).resolve().parents[2] / "src" / "corredor"
     for app in (p.name for p in src.iterdir() if (p / "apps.py").exists()):
         assert f"{app}/" in text, app
+
+
+def test_api_docs_page_uses_local_assets_only(client):
+    html = client.get("/api/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html and "cdn." not in html and "https://" not in html
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "Corredor API" and "/api/people" in schema["paths"]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_countries",
+    "ninja",  # serves the API docs page with its own static files (no CDN: CSP and offline sites)
     "django_tasks_db",
     "axes",
     "corredor.platform",

@@ -11,6 +11,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES = {"default": _database_from_env(VAR_DIR / "test.sqlite3")}
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_corredor")}
+    # one test database per run, so two runs on one server (a developer and CI) never collide
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", f"test_corredor_{os.getpid()}")}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 AXES_FAILURE_LIMIT = 3
