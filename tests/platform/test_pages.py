@@ -24,6 +24,10 @@ PAGES = [
     ("/registry/figures/", frozenset({P.AGGREGATES_VIEW})),
     ("/registry/import/", frozenset({P.DATA_IMPORT})),
     ("/audit/", frozenset({P.AUDIT_VIEW})),
+    ("/appointments/", frozenset({P.APPOINTMENT_VIEW})),
+    ("/appointments/capacity/", frozenset({P.CAPACITY_MANAGE})),
+    ("/appointments/check-in/", frozenset({P.APPOINTMENT_CHECK_IN})),
+    ("/appointments/cases/{case}/", frozenset({P.CASE_VIEW})),
 ]
 
 

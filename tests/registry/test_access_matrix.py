@@ -7,6 +7,7 @@ absent from lists) to every role except the explicitly cross-organisational one.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -66,6 +67,13 @@ ENDPOINTS = [
     Endpoint("audit.events", "get", "/api/audit/events", frozenset({P.AUDIT_VIEW}), 200),
     Endpoint("imports.people", "post", "/api/imports/people", frozenset({P.DATA_IMPORT}), 200, "csv"),
     Endpoint("accounts.me", "get", "/api/accounts/me", frozenset(), 200),
+    Endpoint("appointments.list", "get", "/api/appointments", frozenset({P.APPOINTMENT_VIEW}), 200),
+    Endpoint("appointments.book", "post", "/api/appointments", frozenset({P.APPOINTMENT_BOOK, P.CASE_VIEW}), 201,
+             {"case_reference": "{waiting_case}", "port": "poe-calexico", "day": "{tomorrow}"}),
+    Endpoint("capacity.set", "post", "/api/capacity", frozenset({P.CAPACITY_MANAGE}), 200,
+             {"port": "poe-nogales", "start": "{tomorrow}", "end": "{tomorrow}", "capacity": 90}),
+    Endpoint("runs.request", "post", "/api/runs", frozenset({P.ALLOCATION_RUN}), 201,
+             {"start_day": "{tomorrow}", "horizon_days": 3, "seed": 5}),
     Endpoint("reference.places", "get", "/api/reference/places", frozenset(), 200),
 ]
 SENSITIVE_VIEW = {P.SENSITIVE_PROTECTION_VIEW, P.SENSITIVE_HEALTH_VIEW}
@@ -85,10 +93,15 @@ def world(intake, registered, org):
     """A person and case held by UNHCR (the users' organisation) and one held by IOM, never shared."""
     own = registered()
     own_case = services.case_open(actor=intake, kind="asylum_at_port", person=own)
+    waiting = services.case_open(actor=intake, kind="metering_backlog", person=registered(given_names="Espera"),
+                                 status="waiting")
     other = services.person_register(actor=None, organisation=org("IOM"), data=services.PersonData(
         given_names="Secreto", first_surname="Ajeno", nationality="SV"))
     other_case = services.case_open(actor=None, organisation=org("IOM"), kind="asylum_at_port", person=other)
-    return {"own": own, "own_case": own_case, "other": other, "other_case": other_case}
+    return {"own": own, "own_case": own_case, "other": other, "other_case": other_case, "waiting": waiting}
+
+
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 
 
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -121,7 +134,8 @@ def _call(client, endpoint: Endpoint, ids: dict[str, Any]):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_role_on_endpoint_in_own_scope(role, endpoint, world, make_user, login):
     client = login(make_user(role, "UNHCR"))
-    ids = {"person": world["own"].pk, "case": world["own_case"].reference}
+    ids = {"person": world["own"].pk, "case": world["own_case"].reference,
+           "waiting_case": world["waiting"].reference, "tomorrow": TOMORROW}
     response = _call(client, endpoint, ids)
     expected = endpoint.success if _allowed(role, endpoint) else 403
     assert response.status_code == expected, response.content[:300]
@@ -162,6 +176,7 @@ def test_role_outside_scope_sees_nothing(role, name, world, make_user, login):
 @pytest.mark.django_db
 def test_anonymous_gets_401_everywhere(world, client):
     for endpoint in ENDPOINTS:
-        response = _call(client, endpoint, {"person": world["own"].pk, "case": world["own_case"].reference})
+        response = _call(client, endpoint, {"person": world["own"].pk, "case": world["own_case"].reference,
+                                            "waiting_case": world["waiting"].reference, "tomorrow": TOMORROW})
         assert response.status_code == 401, endpoint.name
         assert response.json()["code"] == "not_authenticated"

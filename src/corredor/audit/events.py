@@ -25,6 +25,18 @@ class AuditAction(StrEnum):
     SENSITIVE_RECORDED = "sensitive.recorded"
     SENSITIVE_VIEWED = "sensitive.viewed"
     IMPORT_RUN = "import.run"
+    # appointments
+    WAITLIST_UPDATED = "waitlist.updated"
+    CAPACITY_SET = "capacity.set"
+    POLICY_CREATED = "policy.created"
+    RUN_REQUESTED = "run.requested"
+    RUN_PUBLISHED = "run.published"
+    RUN_DISCARDED = "run.discarded"
+    APPOINTMENT_BOOKED = "appointment.booked"
+    APPOINTMENT_CANCELLED = "appointment.cancelled"
+    APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
+    APPOINTMENT_NO_SHOW = "appointment.no_show"
+    APPOINTMENT_CHECKED_IN = "appointment.checked_in"
     # accounts
     USER_CREATED = "user.created"
     USER_UPDATED = "user.updated"

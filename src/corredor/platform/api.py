@@ -72,6 +72,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _mount() -> None:
     from corredor.accounts.api import router as accounts_router
+    from corredor.appointments.api import public_router
+    from corredor.appointments.api import router as appointments_router
     from corredor.audit.api import router as audit_router
     from corredor.reference.api import router as reference_router
     from corredor.registry.api import router as registry_router
@@ -80,6 +82,8 @@ def _mount() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/reference", reference_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/", appointments_router)
+    api.add_router("/public", public_router)
 
 
 _mount()

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from corredor.appointments import views as appointment_views
 from corredor.platform.api import api
 
 from . import views
@@ -14,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("registry/", include("corredor.registry.urls")),
     path("audit/", include("corredor.audit.urls")),
+    path("appointments/", include("corredor.appointments.urls")),
+    path("status/", appointment_views.public_status, name="public_status"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

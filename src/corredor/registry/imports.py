@@ -16,6 +16,7 @@ import io
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -34,7 +35,7 @@ from corredor.reference.models import Place
 from corredor.reference.services import canonical_subdivision_code
 
 from . import services
-from .models import ImportedRecord
+from .models import Case, ImportedRecord
 
 MAX_BYTES = 10_000_000
 MAX_ROWS = 50_000
@@ -81,6 +82,20 @@ class ImportResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class ImportExtension:
+    """How another context adds columns to a list import (e.g. legacy MPP and metering lists).
+
+    `check_rows` sees every parsed row (number, cells) and returns row errors; `after_case` runs inside the
+    import's transaction for each household's new case, with the household's rows.
+    """
+
+    columns: tuple[str, ...]
+    case_kind: str
+    check_rows: Callable[[list[tuple[int, dict[str, str]]]], list[RowError]]
+    after_case: Callable[[Case, list[dict[str, str]]], None]
+
+
 @dataclass
 class _Row:
     number: int
@@ -90,6 +105,7 @@ class _Row:
     data: services.PersonData
     registered_on: dt.date | None
     case_kind: str
+    raw: dict[str, str]
 
 
 def _parse_date(value: str) -> tuple[dt.date | None, str]:
@@ -131,7 +147,7 @@ def _fingerprint(raw: dict[str, str]) -> str:
 
 
 def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[str, str],
-               codes: services.ReferenceCodes, errors: list[RowError]) -> _Row | None:
+               codes: services.ReferenceCodes, errors: list[RowError], default_case_kind: str) -> _Row | None:
     def bad(column: str, reason: str) -> None:
         errors.append(RowError(number, column, reason))
 
@@ -166,7 +182,7 @@ def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[st
     if relationship not in v.Relationship._value2member_map_:
         bad("relationship", f"{relationship[:30]!r} is not a relationship; use one of "
                             f"{', '.join(r.value for r in v.Relationship)}")
-    case_kind = get("case_kind").lower() or v.CaseKind.ASYLUM_AT_PORT.value
+    case_kind = get("case_kind").lower() or default_case_kind
     if case_kind not in v.CaseKind._value2member_map_:
         bad("case_kind", f"{case_kind[:30]!r} is not a case kind")
     place_code = ""
@@ -201,11 +217,12 @@ def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[st
         return None
     key = get("record_id")[:64] or _fingerprint(raw)
     household = get("household_id")[:64] or f"row-{number}"
-    return _Row(number, household, relationship, key, data, registered_on, case_kind)
+    return _Row(number, household, relationship, key, data, registered_on, case_kind, raw)
 
 
 def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: str = "",
-                      organisation: Organisation | None = None, today: dt.date | None = None) -> ImportResult:
+                      organisation: Organisation | None = None, today: dt.date | None = None,
+                      extension: ImportExtension | None = None) -> ImportResult:
     """Import a CSV list of people and households; see the module docstring for the guarantees."""
     require_permission(user=actor, permission=Permission.DATA_IMPORT)
     if mode not in ImportMode._value2member_map_:
@@ -227,12 +244,13 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
     reader = csv.DictReader(io.StringIO(text_content, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
-    unknown = [h for h in header if h not in COLUMNS]
+    allowed = COLUMNS + (extension.columns if extension else ())
+    unknown = [h for h in header if h not in allowed]
     if "given_names" not in header:
         result.errors.append(RowError(1, "given_names", "the header has no given_names column"))
     if unknown:
         result.errors.append(RowError(1, ",".join(unknown)[:100],
-                                      f"unknown column(s); the columns are: {', '.join(COLUMNS)}"))
+                                      f"unknown column(s); the columns are: {', '.join(allowed)}"))
     if result.errors:
         return result
 
@@ -251,12 +269,18 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
             continue
         result.rows += 1
         row_households[index] = (raw.get("household_id") or "").strip() or f"row-{index}"
-        parsed = _parse_row(index, raw, today, places, codes, result.errors)
+        parsed = _parse_row(index, raw, today, places, codes, result.errors,
+                            extension.case_kind if extension else v.CaseKind.ASYLUM_AT_PORT.value)
         if parsed is None:
             bad_rows.add(index)
             continue
         households.setdefault(parsed.household, []).append(parsed)
 
+    if extension is not None:
+        parsed_rows = [(r.number, r.raw) for rows in households.values() for r in rows]
+        for error in extension.check_rows(parsed_rows):
+            result.errors.append(error)
+            bad_rows.add(error.row)
     # A household with any bad row is skipped whole, so families stay together.
     bad_households = {row_households[r] for r in bad_rows if r in row_households}
     for key in bad_households:
@@ -283,7 +307,9 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
             if known:
                 result.already_imported += len(rows)
                 continue
-            _import_household(actor, organisation, source, rows, today, codes, result)
+            case = _import_household(actor, organisation, source, rows, today, codes, result)
+            if extension is not None:
+                extension.after_case(case, [r.raw for r in rows])
         audit.record(actor=actor, action=AuditAction.IMPORT_RUN, object_type="registry.import",
                      object_id=source, changes={k: {"old": None, "new": val} for k, val in (
                          ("mode", mode), ("rows", result.rows), ("people_created", result.people_created),
@@ -294,7 +320,7 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
 
 
 def _import_household(actor: User | None, organisation: Organisation, source: str, rows: list[_Row],
-                      today: dt.date, codes: services.ReferenceCodes, result: ImportResult) -> None:
+                      today: dt.date, codes: services.ReferenceCodes, result: ImportResult) -> Case:
     rows = sorted(rows, key=lambda r: r.relationship != v.Relationship.SELF)
     people = []
     for row in rows:
@@ -305,18 +331,15 @@ def _import_household(actor: User | None, organisation: Organisation, source: st
     result.people_created += len(people)
     registered_on = min((r.registered_on for r in rows if r.registered_on), default=None)
     place = Place.objects.filter(code=rows[0].data.current_place).first() if rows[0].data.current_place else None
+    family = None
     if len(people) > 1:
         family = services._family_create(
             actor=actor, organisation=organisation, contact=people[0],
             members=[services.MemberData(p, r.relationship) for p, r in zip(people[1:], rows[1:], strict=True)])
         result.families_created += 1
-        services._case_open(actor=actor, organisation=organisation, kind=rows[0].case_kind, person=None,
-                            family=family, opened_on=today, place_in_line_on=registered_on or today,
-                            status=v.CaseStatus.WAITING.value, site=place,
-                            summary_note=f"Imported from the list {source!r}.")
-    else:
-        services._case_open(actor=actor, organisation=organisation, kind=rows[0].case_kind, person=people[0],
-                            family=None, opened_on=today, place_in_line_on=registered_on or today,
-                            status=v.CaseStatus.WAITING.value, site=place,
-                            summary_note=f"Imported from the list {source!r}.")
+    case = services._case_open(actor=actor, organisation=organisation, kind=rows[0].case_kind,
+                               person=None if family else people[0], family=family, opened_on=today,
+                               place_in_line_on=registered_on or today, status=v.CaseStatus.WAITING.value,
+                               site=place, summary_note=f"Imported from the list {source!r}.")
     result.cases_created += 1
+    return case

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "corredor.audit",
     "corredor.reference",
     "corredor.registry",
+    "corredor.appointments",
 ]
 
 MIDDLEWARE = [
@@ -190,3 +191,11 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# Appointments: a health screening older than this is not valid for entry (days).
+HEALTH_SCREENING_VALID_DAYS = int(os.environ.get("HEALTH_SCREENING_VALID_DAYS", "30"))
+# Keys that sign appointment tokens, by key id; the first is used to sign, all verify (rotation).
+# Derived from SECRET_KEY unless set explicitly as "id1:hexkey,id2:hexkey".
+APPOINTMENT_TOKEN_KEYS = os.environ.get("APPOINTMENT_TOKEN_KEYS", "")
+# Public status lookups allowed per address per minute.
+PUBLIC_LOOKUPS_PER_MINUTE = int(os.environ.get("PUBLIC_LOOKUPS_PER_MINUTE", "20"))

@@ -10,6 +10,10 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES = {"default": _database_from_env(VAR_DIR / "test.sqlite3")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not the in-memory default: in-memory SQLite shared between threads locks whole tables and
+    # ignores the busy timeout, so the concurrency tests would test the test set-up, not the application.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # one test database per run, so two runs on one server (a developer and CI) never collide
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", f"test_corredor_{os.getpid()}")}

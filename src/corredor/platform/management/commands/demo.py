@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -17,4 +20,9 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(f"\nCorredor is at http://127.0.0.1:{options['port']}/  (API docs: /api/docs)\n")
-        call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+        # Background jobs (allocation previews, retention) run in a worker beside the web server.
+        worker = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "db_worker"])  # noqa: S603
+        try:
+            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+        finally:
+            worker.terminate()

@@ -21,6 +21,10 @@ class Command(BaseCommand):
         else:
             n = demo_population_create(households=options["households"], seed=options["seed"], users=users)
             self.stdout.write(f"Registered {n} synthetic people in {options['households']} households.")
+            from corredor.appointments.demo import demo_waiting_list_create
+
+            figures = demo_waiting_list_create(users=users, seed=options["seed"])
+            self.stdout.write(f"Waiting list: {figures.get('published', 0)} appointments published.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<12} {spec.role.value:<16} {spec.organisation}"
