@@ -42,6 +42,8 @@ def demo_waiting_list_create(*, users: dict[str, User], seed: int = 2021) -> dic
                                enqueue=False)
     run = services.run_execute(run.pk)
     published = services.run_publish(actor=users["coordinator"], run=run)
-    services.run_request(actor=users["coordinator"], start_day=today + dt.timedelta(days=14), horizon_days=14,
-                         seed=seed + 1, enqueue=False)
+    # A second run left in preview, for the coordinator to review and publish in the demo.
+    preview = services.run_request(actor=users["coordinator"], start_day=today + dt.timedelta(days=14),
+                                   horizon_days=14, seed=seed + 1, enqueue=False)
+    services.run_execute(preview.pk)
     return {"ready": ready, "published": published}

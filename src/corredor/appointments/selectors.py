@@ -108,6 +108,7 @@ def queue_summary(*, user: User, capacity_change: int = 0, today: dt.date | None
     cases = list(Case.objects.filter(status=v.CaseStatus.WAITING)
                  .select_related("person", "family__contact_member", "site").prefetch_related("family__memberships"))
     entries = {e.case_id: e for e in WaitingListEntry.objects.filter(case__in=cases)}
+    port_names = dict(Place.objects.filter(kind=PlaceKind.PORT).values_list("code", "name"))
     readiness_counts: Counter[str] = Counter()
     ports: Counter[str] = Counter()
     expedite: Counter[str] = Counter()
@@ -121,13 +122,15 @@ def queue_summary(*, user: User, capacity_change: int = 0, today: dt.date | None
         ready, why = readiness(entry, today=today)
         readiness_counts["ready" if ready else (why.split(";")[0] or "not ready")] += size
         ready_persons += size if ready else 0
-        ports[(entry.ports or ["nearest port"])[0]] += size
+        ports[port_names.get((entry.ports or [""])[0], "nearest port")] += size
         expedite["expedited" if case.expedite else "in arrival order"] += size
         principal = case.person if case.person_id else (case.family.contact_member if case.family is not None
                                                          else None)
         nationality[(principal.nationality_id if principal else None) or "unknown"] += size
         sizes[str(size) if size < 6 else "6+"] += 1
-    daily = sum(p.daily_capacity or 0 for p in Place.objects.filter(kind=PlaceKind.PORT))
+    # "current capacity": the calendar as set for the next two weeks (closures and cuts included)
+    calendar = utilisation(user=user, start=today, days=14)
+    daily = round(sum(c["capacity"] for row in calendar for c in row["cells"]) / 14)
     booked_ahead = Appointment.objects.filter(status=AppointmentStatus.BOOKED, port_day__day__gte=today).aggregate(
         n=Sum("party_size"))["n"] or 0
 
@@ -207,6 +210,6 @@ def fairness_report(*, run: AllocationRun) -> dict[str, Any]:
     expedite_persons = sum(a["party_size"] for a in assignments if a.get("via") == "expedite_reserve")
     unassigned = Counter(u["code"] for u in run.result.get("unassigned", []))
     return {"groups": summary, "persons": persons, "expedite_persons": expedite_persons,
-            "expedite_share": expedite_persons / persons if persons else 0.0,
+            "expedite_share_pct": round(100 * expedite_persons / persons, 1) if persons else 0.0,
             "out_of_order": sum(1 for a in assignments if a.get("out_of_order")),
             "unassigned": sorted(unassigned.items()), "stats": run.result.get("stats", {})}

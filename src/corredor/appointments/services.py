@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from corredor.accounts.models import User
@@ -474,8 +474,8 @@ def _inputs(run: AllocationRun, today: dt.date) -> tuple[list[allocator.WaitingC
                                               party_size=a.party_size)
                 for a in Appointment.objects.filter(status=AppointmentStatus.BOOKED, port_day__day__range=(
                     run.start_day, end)).select_related("port_day__port")]
-    cases = {c.pk: c for c in Case.objects.filter(status=v.CaseStatus.WAITING).select_related("waiting_entry")
-             .prefetch_related("family__memberships")}
+    cases = {c.pk: c for c in Case.objects.filter(status=v.CaseStatus.WAITING).select_related("waiting_entry", "site")
+             .annotate(members=Count("family__memberships"))}
     rescheduled = set(Appointment.objects.filter(status=AppointmentStatus.RESCHEDULED, case_id__in=cases)
                       .values_list("case_id", flat=True))
     booked = set(Appointment.objects.filter(status=AppointmentStatus.BOOKED).values_list("case_id", flat=True))
@@ -484,21 +484,22 @@ def _inputs(run: AllocationRun, today: dt.date) -> tuple[list[allocator.WaitingC
     for case in cases.values():
         entry = getattr(case, "waiting_entry", None) or WaitingListEntry(case=case)  # never checked yet
         ready, why = readiness(entry, today=today)
-        size = case.family.memberships.count() if case.family is not None else 1
+        size = case.members if case.family_id else 1  # type: ignore[attr-defined]
         place = case.site.code if case.site_id and case.site else ""
         port_codes = tuple(entry.ports) or nearest.get(place, tuple(p.code for p in ports[:1]))
         waiting.append(allocator.WaitingCase(
             case_id=case.pk, party_size=max(size, 1), place_in_line=case.place_in_line_on or case.opened_on,
             tiebreak=entry.list_position or case.pk, ports=port_codes, expedite=case.expedite,
-            expedite_reason=_expedite_words(case), ready=ready and case.pk not in booked,
+            expedite_reason=_expedite_words(case.expedite_reason) if case.expedite else "",
+            ready=ready and case.pk not in booked,
             not_ready_reason=why if not ready else "", rescheduled=case.pk in rescheduled))
     return waiting, capacity, existing, cases
 
 
-def _expedite_words(case: Case) -> str:
-    deciding = registry_services.case_expedite_assessments(case) if case.expedite else []
-    conditions = sorted({c for a in deciding for c in a.conditions})
-    return ", ".join(c.replace("_", " ") for c in conditions)
+def _expedite_words(stored_reason: str) -> str:
+    """The conditions from the case's stored expedite reason ("P-000012 expedited: pregnant; ...")."""
+    parts = [p.split("expedited:", 1)[1].strip() for p in stored_reason.split(";") if "expedited:" in p]
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _nearest_ports(ports: list[Place]) -> dict[str, tuple[str, ...]]:
@@ -584,12 +585,14 @@ def run_publish(*, actor: User | None, run: AllocationRun) -> int:
             rows[(port_code, day_iso)] = row
         now = timezone.now()
         appointments = []
+        _, key = signing_key()
         for a in assignments:
             case = cases[a["case_id"]]
-            port, day = ports[a["port"]], dt.date.fromisoformat(a["day"])
             appointments.append(Appointment(
                 case=case, port_day=rows[(a["port"], a["day"])], party_size=a["party_size"],
-                code=_new_code(case, port, day), run=locked, via=a["via"], position=a["position"],
+                code=tokens.appointment_code(case_reference=case.reference, port=a["port"],
+                                             day=dt.date.fromisoformat(a["day"]), key=key),
+                run=locked, via=a["via"], position=a["position"],
                 reason=a["reason"][:500], reason_parts=a["reason_parts"], created_at=now,
                 created_by=actor if actor and actor.pk else None))
         _unique_codes(appointments)
@@ -624,7 +627,10 @@ def run_publish(*, actor: User | None, run: AllocationRun) -> int:
 
 
 def _unique_codes(appointments: list[Appointment]) -> None:
-    seen: set[str] = set()
+    """Codes are drawn from 2^45 values, so collisions are rare: one query finds those with codes already in
+    use, and only those draw again."""
+    seen: set[str] = set(Appointment.objects.filter(code__in=[ap.code for ap in appointments])
+                         .values_list("code", flat=True))
     for ap in appointments:
         nonce = 1
         while ap.code in seen:

@@ -277,7 +277,12 @@ def people_import_csv(*, actor: User | None, content: bytes, mode: str, source: 
         households.setdefault(parsed.household, []).append(parsed)
 
     if extension is not None:
-        parsed_rows = [(r.number, r.raw) for rows in households.values() for r in rows]
+        # rows of households imported before are not checked again: re-importing a list is a no-op
+        imported = set(ImportedRecord.objects.filter(
+            source=source, external_key__in=[r.key for rows in households.values() for r in rows])
+            .values_list("external_key", flat=True))
+        parsed_rows = [(r.number, r.raw) for rows in households.values()
+                       if not any(r.key in imported for r in rows) for r in rows]
         for error in extension.check_rows(parsed_rows):
             result.errors.append(error)
             bad_rows.add(error.row)

@@ -74,7 +74,6 @@ from __future__ import annotations
 
 import gc
 import random
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -301,10 +300,11 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     # Each pass over a million cases costs tens of milliseconds, so every attribute is read exactly once,
     # in input order, into an array; the queue order is then applied to the arrays.
     n = len(cases)
-    id_list = list(map(attrgetter("case_id"), cases))
-    if len(set(id_list)) != n:
-        raise ValueError(f"case {next(c for c, k in Counter(id_list).items() if k > 1)} is listed twice")
-    ids = np.asarray(id_list, dtype=np.int64).reshape(n)
+    ids = _column(cases, "case_id", np.int64, n)
+    sorted_ids = np.sort(ids)
+    repeated = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
+    if len(repeated):
+        raise ValueError(f"case {int(repeated[0])} is listed twice")
     sizes = _column(cases, "party_size", np.int64, n)
     if n and sizes.min() < 1:
         raise ValueError("every party needs at least one person")
@@ -353,11 +353,13 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     lottery = np.minimum(_shares(cap, policy.lottery_share), remaining - reserve)
     general = remaining - reserve - lottery
 
-    # Queue order: rescheduled first, then place in line, tiebreak, case id.
+    # Queue order: rescheduled first, then place in line, tiebreak, case id. Day ordinals fit in 22 bits,
+    # so "rescheduled first" and the date share one sort key.
     rescheduled = _column(cases, "rescheduled", bool, n)
     line_day = np.fromiter(map(date.toordinal, map(attrgetter("place_in_line"), cases)), dtype=np.int64, count=n)
     tiebreak = _column(cases, "tiebreak", np.int64, n)
-    order = np.lexsort((ids, tiebreak, line_day, ~rescheduled)) if n else np.zeros(0, dtype=np.int64)
+    first_key = np.where(rescheduled, 0, 1 << 22) + line_day
+    order = np.lexsort((ids, tiebreak, first_key)) if n else np.zeros(0, dtype=np.int64)
 
     not_before = list(map(attrgetter("not_before"), cases))
     nb = np.zeros(n, dtype=np.int64)
@@ -467,12 +469,24 @@ class _FreeDays:
         return table[d]
 
 
+@dataclass(slots=True)
+class _Placed:
+    """An engine's placement as arrays (converted once: each list of a million costs tens of milliseconds)."""
+
+    day: np.ndarray
+    port: np.ndarray
+    via: np.ndarray
+    out_of_order: np.ndarray
+
+
 def _build(prep: _Prepared, placement: Placement, policy: Policy, seed: int) -> AllocationResult:
     inst = prep.inst
     n = len(inst.size)
-    p_day = np.asarray(placement.day, dtype=np.int64).reshape(n)
-    p_port = np.asarray(placement.port, dtype=np.int64).reshape(n)
-    p_via = np.asarray(placement.via, dtype=np.int64).reshape(n)
+    placed = _Placed(day=np.asarray(placement.day, dtype=np.int64).reshape(n),
+                     port=np.asarray(placement.port, dtype=np.int64).reshape(n),
+                     via=np.asarray(placement.via, dtype=np.int64).reshape(n),
+                     out_of_order=np.asarray(placement.out_of_order, dtype=bool).reshape(n))
+    p_day, p_port, p_via = placed.day, placed.port, placed.via
     n_ports, n_days = prep.capacity.shape
     by_via: dict[int, np.ndarray] = {}
     for how in (VIA_RESERVE, VIA_LOTTERY, VIA_ARRIVAL):
@@ -481,13 +495,15 @@ def _build(prep: _Prepared, placement: Placement, policy: Policy, seed: int) -> 
         by_via[how] = flat[: n_ports * n_days].astype(np.int64).reshape(n_ports, n_days)
     new_used = by_via[VIA_RESERVE] + by_via[VIA_LOTTERY] + by_via[VIA_ARRIVAL]
 
-    assignments = _assignments(prep, placement, np.flatnonzero(p_day >= 0), _FreeDays(prep.remaining - new_used))
+    assignments = _assignments(prep, placed, np.flatnonzero(p_day >= 0), _FreeDays(prep.remaining - new_used))
     unassigned = _unassigned(prep, np.flatnonzero(p_day < 0))
-    stats = _stats(prep, policy, seed, assignments, unassigned, by_via, sum(placement.out_of_order))
+    waiting = np.bincount(prep.status[p_day < 0], minlength=len(_CODE_OF_STATUS)).tolist()
+    by_code = dict.fromkeys(CODES, 0) | {_CODE_OF_STATUS[state]: count for state, count in enumerate(waiting)}
+    stats = _stats(prep, policy, seed, len(assignments), by_code, by_via, int(placed.out_of_order.sum()))
     return AllocationResult(assignments=tuple(assignments), unassigned=tuple(unassigned), stats=stats)
 
 
-def _assignments(prep: _Prepared, placement: Placement, ranks: np.ndarray, free_days: _FreeDays) -> list[Assignment]:
+def _assignments(prep: _Prepared, placed: _Placed, ranks: np.ndarray, free_days: _FreeDays) -> list[Assignment]:
     """Assignments in rank order. The plain case ("position, date, family") takes the short path."""
     inst = prep.inst
     if not len(ranks):
@@ -499,10 +515,8 @@ def _assignments(prep: _Prepared, placement: Placement, ranks: np.ndarray, free_
     picked = [prep.cases[i] for i in prep.order_array[ranks].tolist()]
     lines = list(map(attrgetter("place_in_line"), picked))
     line_iso = {line: line.isoformat() for line in set(lines)}
-    day_ids = np.asarray(placement.day, dtype=np.int64)[ranks]
-    port_ids = np.asarray(placement.port, dtype=np.int64)[ranks]
-    via_ids = np.asarray(placement.via, dtype=np.int64)[ranks]
-    jumped = np.asarray(placement.out_of_order, dtype=bool)[ranks]
+    day_ids, port_ids, via_ids, jumped = placed.day[ranks], placed.port[ranks], placed.via[ranks], \
+        placed.out_of_order[ranks]
     choice_table = np.zeros((len(inst.classes), len(codes)), dtype=np.int64)
     for c, ports in enumerate(inst.classes):
         choice_table[c, list(ports)] = np.arange(1, len(ports) + 1)
@@ -632,13 +646,9 @@ def _unassigned_reason(prep: _Prepared, state: int, c: int, size: int, nb: int, 
     return f"no day through {last_day} had room for {party} at {names}; keeps its place in line"
 
 
-def _stats(prep: _Prepared, policy: Policy, seed: int, assignments: list[Assignment], unassigned: list[Unassigned],
+def _stats(prep: _Prepared, policy: Policy, seed: int, assigned: int, by_code: dict[str, int],
            by_via: dict[int, np.ndarray], out_of_order: int) -> dict[str, object]:
     inst = prep.inst
-    codes, counts = np.unique(prep.status[[u.position - 1 for u in unassigned]], return_counts=True)
-    by_code = dict.fromkeys(CODES, 0)
-    for state, count in zip(codes.tolist(), counts.tolist(), strict=True):
-        by_code[_CODE_OF_STATUS[state]] = count
     new_used = by_via[VIA_RESERVE] + by_via[VIA_LOTTERY] + by_via[VIA_ARRIVAL]
     used = prep.existing_used + new_used
     reserve = np.asarray(inst.reserve, dtype=np.int64).reshape(used.shape)
@@ -662,7 +672,7 @@ def _stats(prep: _Prepared, policy: Policy, seed: int, assignments: list[Assignm
         "seed": seed,
         "cases": len(inst.size),
         "persons": int(inst.size.sum()),
-        "assigned_cases": len(assignments),
+        "assigned_cases": assigned,
         "assigned_persons": int(new_used.sum()),
         "unassigned_by_code": by_code,
         "out_of_order": out_of_order,
