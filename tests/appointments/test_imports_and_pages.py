@@ -134,3 +134,21 @@ def test_queue_and_run_pages_render_with_charts(coordinator, waiting_case, login
     assert "Fairness report" in html and "Publish these appointments" in html
     assert client.post(f"/appointments/runs/{run_id}/", {"action": "publish"}).status_code == 302
     assert "Published" in client.get(f"/appointments/runs/{run_id}/").content.decode()
+
+
+def test_legacy_import_page_and_end_of_day(coordinator, port_officer, waiting_case, login):
+    import io
+
+    client = login(coordinator, "en")
+    upload = io.BytesIO(METERING.encode())
+    upload.name = "tijuana.csv"
+    html = client.post("/appointments/import/", {"kind": "metering", "file": upload, "mode": "all_or_nothing"}
+                       ).content.decode()
+    assert "Imported: 2 people, 2 cases" in html
+    appointment = _booked(coordinator, waiting_case)
+    officer = login(port_officer, "en")
+    response = officer.post("/appointments/check-in/end-of-day/", {"port": "poe-san-ysidro",
+                                                                    "day": dt.date.today().isoformat()})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "no_show"

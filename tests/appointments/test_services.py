@@ -6,6 +6,7 @@ from corredor.appointments import services
 from corredor.appointments.errors import AppointmentStateError, CapacityFullError, RunConflictError
 from corredor.appointments.models import Appointment, PortDay
 from corredor.audit.models import AuditEvent
+from corredor.platform.authz import Role
 from corredor.platform.errors import PermissionDeniedError, ValidationFailedError
 from corredor.reference.models import Place
 
@@ -145,3 +146,12 @@ def test_same_seed_same_preview(coordinator, waiting_case):
     runs = [services.run_execute(services.run_request(actor=coordinator, start_day=TOMORROW, horizon_days=3,
                                                       seed=42, enqueue=False).pk) for _ in range(2)]
     assert runs[0].result["assignments"] == runs[1].result["assignments"]
+
+
+def test_an_officer_limited_to_one_port_cannot_act_at_another(coordinator, make_user, waiting_case):
+    elsewhere = make_user(Role.PORT_OFFICER, "CBP", site="poe-laredo", username="laredo")
+    appointment = services.appointment_book(actor=coordinator, case=waiting_case(), port=port(), day=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        services.appointment_no_show(actor=elsewhere, appointment=appointment)
+    with pytest.raises(PermissionDeniedError):
+        services.end_of_day_no_shows(actor=elsewhere, port=port(), day=TODAY)

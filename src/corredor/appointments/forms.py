@@ -61,3 +61,23 @@ class BookForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Appointment code or QR content"), max_length=400)
+
+
+class LegacyImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of list"), choices=[
+        ("mpp", _("MPP case list (A-number, pending port, hearing date)")),
+        ("metering", _("Metering waitlist (city, list number, list date)"))])
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    mode = forms.ChoiceField(label=_("If some rows are invalid"), choices=[
+        ("all_or_nothing", _("Import nothing and show me the errors")),
+        ("skip_bad_rows", _("Import the valid households and list the skipped rows"))])
+    source = forms.CharField(label=_("Name of the list"), max_length=100, required=False)
+
+
+class EndOfDayForm(forms.Form):
+    port = forms.ChoiceField(label=_("Port of entry"))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["port"].choices = _port_choices()  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ from corredor.core.registry import text
 from corredor.core.registry import vocab as v
 from corredor.core.scheduling import allocator, tokens
 from corredor.platform.authz import Permission
-from corredor.platform.errors import NotFoundError, ValidationFailedError
+from corredor.platform.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from corredor.reference.models import Place, PlaceKind
 from corredor.registry import services as registry_services
 from corredor.registry.models import Case, CaseEvent, CaseEventKind
@@ -329,6 +329,7 @@ def appointment_reschedule(*, actor: User | None, appointment: Appointment, port
 def appointment_no_show(*, actor: User | None, appointment: Appointment, reason: str = "") -> Appointment:
     """The family did not come. No penalty: the case returns to the waiting list with its original place."""
     require_permission(user=actor, permission=Permission.APPOINTMENT_CHECK_IN)
+    _require_port_scope(actor, appointment.port_day.port_id)
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if locked.status != AppointmentStatus.BOOKED:
@@ -346,6 +347,7 @@ def appointment_check_in(*, actor: User | None, appointment: Appointment, arrive
                          today: dt.date | None = None) -> Appointment:
     """Record who arrived; the case moves into custody, which opens the reception step."""
     require_permission(user=actor, permission=Permission.APPOINTMENT_CHECK_IN)
+    _require_port_scope(actor, appointment.port_day.port_id)
     today = today or timezone.localdate()
     members = {p.pk for p in registry_services.case_members(appointment.case)}
     unknown = set(arrived_person_ids) - members
@@ -375,9 +377,21 @@ def appointment_check_in(*, actor: User | None, appointment: Appointment, arrive
         return locked
 
 
+def _require_port_scope(actor: User | None, port_id: int) -> None:
+    """An officer whose role is limited to a site acts only at that port."""
+    if actor is None:
+        return
+    from corredor.accounts.selectors import user_grants
+
+    sites = {s.site_id for s in user_grants(user=actor).scopes}
+    if None not in sites and port_id not in sites:
+        raise PermissionDeniedError(Permission.APPOINTMENT_CHECK_IN, "Your role is limited to another port.")
+
+
 def end_of_day_no_shows(*, actor: User | None, port: Place, day: dt.date) -> int:
     """Close a port-day: every appointment still booked becomes a no-show (each audited)."""
     require_permission(user=actor, permission=Permission.APPOINTMENT_CHECK_IN)
+    _require_port_scope(actor, port.pk)
     count = 0
     for appointment in Appointment.objects.filter(port_day__port=port, port_day__day=day,
                                                   status=AppointmentStatus.BOOKED):

@@ -12,4 +12,6 @@ urlpatterns = [
     path("cases/<str:reference>/", views.waiting, name="waiting"),
     path("slip/<str:code>/", views.slip, name="slip"),
     path("check-in/", views.check_in, name="check_in"),
+    path("check-in/end-of-day/", views.end_of_day, name="end_of_day"),
+    path("import/", views.legacy_import, name="legacy_import"),
 ]

@@ -253,7 +253,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     members = registry_services.case_members(appointment.case) if appointment else []
     return render(request, "appointments/check_in.html", {
         "form": form, "appointment": appointment, "verified": verified, "problem": problem, "members": members,
-        "today": timezone.localdate()})
+        "today": timezone.localdate(), "end_of_day_form": forms.EndOfDayForm(initial={"day": timezone.localdate()})})
 
 
 def public_status(request: HttpRequest) -> HttpResponse:
@@ -275,3 +275,46 @@ def public_status(request: HttpRequest) -> HttpResponse:
                       status=404 if error else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legacy_import(request: HttpRequest) -> HttpResponse:
+    """A coordinator imports an MPP case list or a metering waitlist; each family keeps its place."""
+    from corredor.registry.imports import MAX_BYTES
+
+    from .imports import METERING_COLUMNS, MPP_COLUMNS, legacy_list_import
+
+    require_permission(user=request.user, permission=Permission.DATA_IMPORT)  # type: ignore[arg-type]
+    form = forms.LegacyImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            form.add_error("file", _("The file is larger than 10 MB."))
+        else:
+            try:
+                result = legacy_list_import(actor=request.user, content=upload.read(),  # type: ignore[arg-type]
+                                            list_kind=form.cleaned_data["kind"], mode=form.cleaned_data["mode"],
+                                            source=form.cleaned_data.get("source") or "")
+            except CorredorError as exc:
+                form.add_error(None, exc.message)
+    return render(request, "appointments/legacy_import.html", {
+        "form": form, "result": result, "mpp_columns": MPP_COLUMNS, "metering_columns": METERING_COLUMNS})
+
+
+@login_required
+@require_http_methods(["POST"])
+def end_of_day(request: HttpRequest) -> HttpResponse:
+    form = forms.EndOfDayForm(request.POST)
+    if form.is_valid():
+        try:
+            n = services.end_of_day_no_shows(actor=request.user,  # type: ignore[arg-type]
+                                             port=Place.objects.get(code=form.cleaned_data["port"]),
+                                             day=form.cleaned_data["day"])
+            messages.success(request, _("%(n)d appointments marked as not arrived.") % {"n": n})
+        except CorredorError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("appointments:check_in")
