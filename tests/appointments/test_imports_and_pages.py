@@ -13,7 +13,8 @@ from corredor.registry.models import Case
 pytestmark = pytest.mark.django_db
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
 
-MPP = ("household_id,relationship,given_names,first_surname,nationality,registered_on,a_number,pending_port,hearing_date\n"
+MPP = ("household_id,relationship,given_names,first_surname,nationality,registered_on,a_number,pending_port,"
+       "hearing_date\n"
        "M1,self,Rosa,Cruz,HN,2019-08-01,A-201-555-111,San Ysidro,2020-02-10\n"
        "M1,child,Kevin,Cruz,HN,2019-08-01,,,\n"
        "M2,self,José,Reyes,SV,2019-09-15,A20155522,Brownsville,\n")

@@ -57,7 +57,8 @@ def _mpp_extension() -> ImportExtension:
             if relationship == "self" or a_raw:
                 a_number = _a_number(a_raw)
                 if a_number is None:
-                    errors.append(RowError(number, "a_number", f"{a_raw[:20]!r} is not an A-number (A + 8 or 9 digits)"))
+                    errors.append(RowError(number, "a_number",
+                                           f"{a_raw[:20]!r} is not an A-number (A + 8 or 9 digits)"))
                     continue
                 household = (raw.get("household_id") or "").strip() or f"row-{number}"
                 if households.get(a_number, household) != household:
@@ -67,7 +68,8 @@ def _mpp_extension() -> ImportExtension:
                     seen[a_number] += 1
                     if seen[a_number] > 1:
                         errors.append(RowError(number, "a_number", f"{a_number} is listed twice as a contact member"))
-                    elif WaitingListEntry.objects.filter(source=WaitingSource.MPP_LIST, source_reference=a_number).exists():
+                    elif WaitingListEntry.objects.filter(source=WaitingSource.MPP_LIST,
+                                                         source_reference=a_number).exists():
                         errors.append(RowError(number, "a_number", f"{a_number} is already on the waiting list"))
             port = (raw.get("pending_port") or "").strip()
             if port and names.fold(port) not in ports and port not in ports:

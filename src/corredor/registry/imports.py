@@ -14,9 +14,9 @@ import datetime as dt
 import hashlib
 import io
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction

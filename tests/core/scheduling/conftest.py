@@ -141,6 +141,7 @@ def lexmin_by_blocks(inst: Instance, block: int = 10) -> dict[int, Slot]:
     block - 1 seats, so they can fill at most block - 1 of those port-days.
     """
     people = waiting(inst)
+    assert all(c.party_size == 1 for c in people), "the block argument needs parties of one"
     left = seats_left(inst.capacity, inst.existing)
     days = sorted({pd.day for pd in inst.capacity})
     result: dict[int, Slot] = {}
