@@ -90,7 +90,8 @@ def main() -> None:
     now = timezone.now()
     WaitingListEntry.objects.bulk_create([WaitingListEntry(case=c, identity_confirmed_at=now, health_screened_on=today)
                                           for c in Case.objects.all()], batch_size=5000)
-    print(f"set-up: {people_count:,} people in {len(cases):,} households stored in {time.perf_counter() - start:,.1f} s")
+    elapsed = time.perf_counter() - start
+    print(f"set-up: {people_count:,} people in {len(cases):,} households stored in {elapsed:,.1f} s")
 
     run = services.run_request(actor=None, start_day=today + dt.timedelta(days=1), horizon_days=60, seed=1,
                                enqueue=False)

@@ -488,8 +488,8 @@ def _inputs(run: AllocationRun, today: dt.date) -> tuple[list[allocator.WaitingC
                                               party_size=a.party_size)
                 for a in Appointment.objects.filter(status=AppointmentStatus.BOOKED, port_day__day__range=(
                     run.start_day, end)).select_related("port_day__port")]
-    cases = {c.pk: c for c in Case.objects.filter(status=v.CaseStatus.WAITING).select_related("waiting_entry", "site")
-             .annotate(members=Count("family__memberships"))}
+    cases: dict[int, Any] = {c.pk: c for c in Case.objects.filter(status=v.CaseStatus.WAITING)
+                             .select_related("waiting_entry", "site").annotate(members=Count("family__memberships"))}
     rescheduled = set(Appointment.objects.filter(status=AppointmentStatus.RESCHEDULED, case_id__in=cases)
                       .values_list("case_id", flat=True))
     booked = set(Appointment.objects.filter(status=AppointmentStatus.BOOKED).values_list("case_id", flat=True))
@@ -498,7 +498,7 @@ def _inputs(run: AllocationRun, today: dt.date) -> tuple[list[allocator.WaitingC
     for case in cases.values():
         entry = getattr(case, "waiting_entry", None) or WaitingListEntry(case=case)  # never checked yet
         ready, why = readiness(entry, today=today)
-        size = case.members if case.family_id else 1  # type: ignore[attr-defined]
+        size = case.members if case.family_id else 1
         place = case.site.code if case.site_id and case.site else ""
         port_codes = tuple(entry.ports) or nearest.get(place, tuple(p.code for p in ports[:1]))
         waiting.append(allocator.WaitingCase(

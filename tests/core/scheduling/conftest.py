@@ -38,7 +38,7 @@ def instances(draw: st.DrawFn, *, max_cases: int = 24, max_days: int = 5, port_n
     ports = port_names[: draw(st.integers(1, len(port_names)))]
     n_days = draw(st.integers(1, max_days))
     days = [START + timedelta(days=2 * i) for i in range(n_days)]  # gaps: days need not be consecutive
-    capacity = [PortDay(p, d, draw(st.integers(0, 7))) for d in days for p in ports
+    capacity = [PortDay(p, d, draw(st.integers(0, 7) | st.just(12))) for d in days for p in ports
                 if draw(st.integers(0, 9)) > 0]  # now and then a port-day is missing (capacity 0)
     n = draw(st.integers(0, max_cases))
     cases = []

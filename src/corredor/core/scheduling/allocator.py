@@ -14,7 +14,8 @@ position never depends on who happens to be ready. A case that appears in `exist
 "already_scheduled" and never moved; a case with ready=False keeps its position but is reported
 "not_ready". A party larger than every port-day at all of its ports (after existing appointments) is
 reported "party_larger_than_any_port_day" and takes no part in the allocation: families are never split,
-and under strict order such a party would otherwise hold seats empty forever.
+and under strict order such a party would otherwise hold seats empty forever. (If its ports never open
+at all, it is "no_capacity_in_horizon" instead.)
 
 Capacity. The horizon is the set of days present in `capacity`; a port-day missing from it has capacity
 0. Existing appointments consume their port-day's seats first (C' = C - existing, never below 0). From C'
@@ -59,8 +60,13 @@ every assignment is at one of the case's ports, on a horizon day >= not_before; 
 untouched and their cases never reassigned; same inputs and seed give identical results; with no lottery
 seats the seed has no effect; without lottery, for two cases with the same ports, party size and
 not_before, A ahead of B in the queue (unless B is expedited and A is not) is never seated after B; with
-backfill=False, no assignment is out of order; with unit parties and no reserve or lottery the result is
-the lexicographically best assignment in queue order (checked against OR-Tools' min-cost flow).
+backfill=False, no assignment is out of order; with no reserve or lottery the result is the
+lexicographically best assignment in queue order, each case taking its best (day, port) given those ahead
+of it (checked against OR-Tools' min-cost flow for parties of one, and by enumerating every assignment for
+families; under strict order, best among assignments where nobody jumps).
+
+`allocate_reference` computes the same result with a deliberately plain engine (slow); the tests hold the
+two equal. `allocate` pauses the cyclic garbage collector while it runs (see `_collector_paused`).
 
 Results are ordered by position. Every Assignment.reason states the position (with thousands separators)
 and the place-in-line date, the expedite reason if any, "lottery draw" for lottery seats, "family of N
@@ -249,8 +255,9 @@ def allocate(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
              policy: Policy, seed: int = 0) -> AllocationResult:
     """Allocate appointments to waiting cases by the rules in this module's docstring.
 
-    Raises ValueError on malformed input: duplicate case ids, a party size below 1, a case without ports
-    or listing a port twice, a port-day listed twice in `capacity`, or negative capacity.
+    Raises ValueError on malformed input: duplicate case ids, a party size below 1 (or absurdly large,
+    2**31 or more), a case without ports or listing a port twice, a port-day listed twice in `capacity`,
+    or negative capacity. Case ids and tiebreaks must fit in 64 bits (OverflowError otherwise).
     """
     return _allocate(cases, capacity, existing, policy, seed, _fast.place)
 
@@ -265,6 +272,7 @@ def allocate_reference(cases: Sequence[WaitingCase], capacity: Sequence[PortDay]
 
 _STATUS_WAITING, _STATUS_NOT_READY, _STATUS_SCHEDULED, _STATUS_TOO_LARGE = 0, 1, 2, 3
 _CODE_OF_STATUS = ("no_capacity_in_horizon", "not_ready", "already_scheduled", "party_larger_than_any_port_day")
+_PACK_LIMIT = 1 << 62  # packed integer keys below this fit in int64
 
 
 @dataclass(slots=True)
@@ -308,6 +316,8 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     sizes = _column(cases, "party_size", np.int64, n)
     if n and sizes.min() < 1:
         raise ValueError("every party needs at least one person")
+    if n and sizes.max() >= 1 << 31:  # keeps the engines' packed (list, size) keys within 64 bits
+        raise ValueError("a party size of 2**31 or more is not a party")
 
     # Preference lists are few (ports x second choices); validate and index each distinct one once.
     class_of: dict[tuple[str, ...], int] = {}
@@ -376,7 +386,8 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     max_reserve = reserve.max(axis=1, initial=0)
     class_max = np.asarray([max(int(max_open[p]) for p in ports) for ports in classes] or [0], dtype=np.int64)
     status = np.full(n, _STATUS_WAITING, dtype=np.int64)
-    status[sizes > class_max[cls_input]] = _STATUS_TOO_LARGE
+    case_max = class_max[cls_input]
+    status[(sizes > case_max) & (case_max > 0)] = _STATUS_TOO_LARGE  # ports never open: "no capacity" instead
     status[~ready] = _STATUS_NOT_READY
     status[scheduled] = _STATUS_SCHEDULED
     status = status[order]
@@ -434,7 +445,7 @@ def _make_assignment(case_id: int, port: str, day: date, party_size: int, positi
     _s7(obj, out_of_order)
     _s8(obj, reason)
     _s9(obj, reason_parts)
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def _make_unassigned(case_id: int, position: int, code: str, reason: str, _new: Any = object.__new__,
@@ -445,7 +456,7 @@ def _make_unassigned(case_id: int, position: int, code: str, reason: str, _new: 
     _s1(obj, position)
     _s2(obj, code)
     _s3(obj, reason)
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 class _FreeDays:
@@ -599,19 +610,23 @@ def _unassigned(prep: _Prepared, ranks: np.ndarray) -> list[Unassigned]:
     # Group by (status, preference list, size, not_before day) through one packed integer key.
     columns = (status, inst.cls[ranks], inst.size[ranks], inst.nb[ranks])
     widths = [int(c.max(initial=0)) + 1 for c in columns]
-    key = np.zeros(len(ranks), dtype=np.int64)
-    for column, width in zip(columns, widths, strict=True):
-        key = key * width + column
-    keys, group = np.unique(key, return_inverse=True)
     last_day = inst.days[-1].isoformat() if inst.days else ""
-    texts = []
-    for packed in keys.tolist():
-        fields_: list[int] = []
-        for width in reversed(widths):
-            packed, value = divmod(packed, width)
-            fields_.append(value)
-        state, c, size, nb = reversed(fields_)
-        texts.append(_unassigned_reason(prep, state, c, size, nb, last_day))
+    if widths[0] * widths[1] * widths[2] * widths[3] < _PACK_LIMIT:
+        key = np.zeros(len(ranks), dtype=np.int64)
+        for column, width in zip(columns, widths, strict=True):
+            key = key * width + column
+        packed_keys, group = np.unique(key, return_inverse=True)
+        keys: list[list[int]] = []
+        for packed in packed_keys.tolist():
+            unpacked: list[int] = []
+            for width in reversed(widths):
+                packed, value = divmod(packed, width)
+                unpacked.append(value)
+            keys.append(unpacked[::-1])
+    else:  # huge parties and many preference lists: group column-wise (slower, never overflows)
+        stacked, group = np.unique(np.stack(columns), axis=1, return_inverse=True)
+        keys = stacked.T.tolist()
+    texts = [_unassigned_reason(prep, state, c, size, nb, last_day) for state, c, size, nb in keys]
     reasons: list[str] = np.asarray(texts, dtype=object)[group.reshape(-1)].tolist() if texts else []
     # Not-ready and already-scheduled reasons quote the case itself: patch those few.
     for i in np.flatnonzero((status == _STATUS_NOT_READY) | (status == _STATUS_SCHEDULED)).tolist():
@@ -657,7 +672,7 @@ def _stats(prep: _Prepared, policy: Policy, seed: int, assigned: int, by_code: d
     over: list[dict[str, Any]] = []
     ports_idx, days_idx = np.nonzero(prep.published | (prep.existing_used > 0))
     for d, p in sorted(zip(days_idx.tolist(), ports_idx.tolist(), strict=True)):
-        row = {
+        row: dict[str, Any] = {
             "port": inst.ports[p], "day": inst.days[d].isoformat(), "used": int(used[p, d]),
             "capacity": int(prep.capacity[p, d]), "existing": int(prep.existing_used[p, d]),
             "expedite_reserve": int(reserve[p, d]), "expedite_used": int(by_via[VIA_RESERVE][p, d]),
@@ -706,5 +721,6 @@ def _allocate(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existin
               policy: Policy, seed: int, engine: Engine) -> AllocationResult:
     with _collector_paused():
         prep = _prepare(cases, capacity, existing, policy)
-        placement = engine(prep.inst, policy.backfill, random.Random(seed))
+        # A reproducible draw that anyone can re-run from the published seed, not a secret: no CSPRNG.
+        placement = engine(prep.inst, policy.backfill, random.Random(seed))  # noqa: S311
         return _build(prep, placement, policy, seed)
