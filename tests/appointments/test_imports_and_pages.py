@@ -153,3 +153,17 @@ def test_legacy_import_page_and_end_of_day(coordinator, port_officer, waiting_ca
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "no_show"
+
+
+def test_reschedule_from_the_waiting_page(coordinator, waiting_case, login):
+    appointment = _booked(coordinator, waiting_case)
+    client = login(coordinator, "en")
+    day = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    response = client.post(f"/appointments/cases/{appointment.case.reference}/", {
+        "action": "reschedule", "code": appointment.code, "port": "poe-calexico", "day": day,
+        "reason": "family moved to Mexicali"})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    new = appointment.case.appointments.get(status="booked")
+    assert appointment.status == "rescheduled" and new.port_day.port.code == "poe-calexico"
+    assert "family moved to Mexicali" in new.reason

@@ -96,6 +96,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "assignments": run.result.get("assignments", [])[:200],
         "unassigned": run.result.get("unassigned", [])[:100],
         "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "unchanged": run.result.get("inputs", {}).get("existing_appointments", 0),
     })
 
 
@@ -162,6 +163,15 @@ def waiting(request: HttpRequest, reference: str) -> HttpResponse:
                         actor=user, case=case, port=Place.objects.get(code=cd["port"]), day=cd["day"],
                         reason=cd.get("reason") or "")
                     messages.success(request, _("Booked: %(code)s") % {"code": appointment.code})
+            elif action == "reschedule":
+                book_form = forms.BookForm(request.POST)
+                if book_form.is_valid():
+                    cd = book_form.cleaned_data
+                    appointment = selectors.appointment_get_visible_to(user=user, code=request.POST.get("code", ""))
+                    new = services.appointment_reschedule(actor=user, appointment=appointment,
+                                                          port=Place.objects.get(code=cd["port"]), day=cd["day"],
+                                                          reason=cd.get("reason") or "")
+                    messages.success(request, _("Rescheduled: %(code)s") % {"code": new.code})
             elif action == "cancel":
                 appointment = selectors.appointment_get_visible_to(user=user, code=request.POST.get("code", ""))
                 services.appointment_cancel(actor=user, appointment=appointment,
@@ -259,7 +269,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 def public_status(request: HttpRequest) -> HttpResponse:
     """Anyone with a code may check it: date, port, what to bring. No login, no personal data, rate-limited."""
     code = request.GET.get("code", "")[:40]
-    result = error = None
+    result = error = policy = None
     if code:
         if not lookup_allowed(request):
             response = render(request, "appointments/public_status.html",
@@ -269,9 +279,12 @@ def public_status(request: HttpRequest) -> HttpResponse:
             return response
         try:
             result = selectors.public_status(code)
+            policy = services.policy_as_core(services.policy_active()).describe(
+                "es" if (get_language() or "es").startswith("es") else "en")
         except NotFoundError:
             error = _("No appointment with that code. Check each character and try again.")
-    response = render(request, "appointments/public_status.html", {"code": code, "result": result, "error": error},
+    response = render(request, "appointments/public_status.html",
+                      {"code": code, "result": result, "error": error, "policy": policy},
                       status=404 if error else 200)
     response["Cache-Control"] = "no-store"
     return response
