@@ -21,7 +21,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nCorredor is at http://127.0.0.1:{options['port']}/  (API docs: /api/docs)\n")
         # Background jobs (allocation previews, retention) run in a worker beside the web server.
-        worker = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "db_worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "db_worker", "--no-reload"])
         try:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
         finally:
