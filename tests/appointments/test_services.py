@@ -155,3 +155,23 @@ def test_an_officer_limited_to_one_port_cannot_act_at_another(coordinator, make_
         services.appointment_no_show(actor=elsewhere, appointment=appointment)
     with pytest.raises(PermissionDeniedError):
         services.end_of_day_no_shows(actor=elsewhere, port=port(), day=TODAY)
+
+
+def test_every_appointment_write_is_audited_with_its_actor(coordinator, port_officer, intake, waiting_case):
+    from corredor.audit.models import AuditEvent as Event
+
+    def actions_since(start):
+        return [(e.action, e.actor_label) for e in Event.objects.filter(id__gt=start).order_by("id")]
+
+    case = waiting_case()
+    start = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    appointment = services.appointment_book(actor=coordinator, case=case, port=port(), day=TODAY)
+    assert actions_since(start) == [("case.transitioned", "coord"), ("appointment.booked", "coord")]
+    start = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    services.appointment_check_in(actor=port_officer, appointment=appointment,
+                                  arrived_person_ids=[case.person_id])
+    assert actions_since(start) == [("case.transitioned", "officer"), ("appointment.checked_in", "officer")]
+    start = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    services.capacity_set(actor=coordinator, port=port(), start=TOMORROW, end=TOMORROW, capacity=10)
+    services.policy_create(actor=coordinator, version="2026-2", expedite_share=0.25)
+    assert [a for a, _ in actions_since(start)] == ["capacity.set", "policy.created"]

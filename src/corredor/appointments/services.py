@@ -245,16 +245,16 @@ def appointment_token(appointment: Appointment) -> str:
     return tokens.sign_claim(claim, key=key, key_id=key_id)
 
 
-def _system_transition(case: Case, target: v.CaseStatus, summary: str, actor: User | None) -> None:
+def _case_status_follows(case: Case, target: v.CaseStatus, summary: str, actor: User | None) -> None:
     """Status moves caused by scheduling are part of the scheduling action the actor was allowed to do."""
-    registry_services.case_transition(actor=None, case=case, target=target.value, expected_version=None,
-                                      reason=summary)
+    registry_services.case_transition_within(actor=actor, case=case, target=target.value, expected_version=None,
+                                             reason=summary)
 
 
 def _case_back_to_waiting(actor: User | None, case: Case, summary: str) -> None:
     case.refresh_from_db()
     if case.status == v.CaseStatus.SCHEDULED:
-        _system_transition(case, v.CaseStatus.WAITING, summary, actor)
+        _case_status_follows(case, v.CaseStatus.WAITING, summary, actor)
 
 
 def appointment_book(*, actor: User | None, case: Case, port: Place, day: dt.date,
@@ -278,7 +278,7 @@ def appointment_book(*, actor: User | None, case: Case, port: Place, day: dt.dat
             case=case, port_day=row, party_size=size, code=_new_code(case, port, day), via="manual",
             created_by=actor if actor and actor.pk else None,
             reason=f"booked by hand{': ' + reason.strip() if reason.strip() else ''}"[:500])
-        _system_transition(case, v.CaseStatus.SCHEDULED, f"appointment {appointment.code} at {port.name} on "
+        _case_status_follows(case, v.CaseStatus.SCHEDULED, f"appointment {appointment.code} at {port.name} on "
                                                          f"{day.isoformat()}", actor)
         audit.record(actor=actor, action=AuditAction.APPOINTMENT_BOOKED, obj=appointment, reason=reason,
                      changes={"case": {"old": None, "new": case.reference}, "port": {"old": None, "new": port.code},
@@ -367,7 +367,7 @@ def appointment_check_in(*, actor: User | None, appointment: Appointment, arrive
         locked.version += 1
         locked.save(update_fields=["status", "checked_in_at", "arrived_person_ids", "version"])
         missing = len(members) - len(arrived_person_ids)
-        _system_transition(locked.case, v.CaseStatus.IN_CUSTODY,
+        _case_status_follows(locked.case, v.CaseStatus.IN_CUSTODY,
                            f"checked in at {locked.port_day.port.name} with appointment {locked.code}"
                            + (f"; {missing} expected member(s) did not arrive" if missing else ""), actor)
         audit.record(actor=actor, action=AuditAction.APPOINTMENT_CHECKED_IN, obj=locked,
