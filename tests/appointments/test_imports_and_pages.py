@@ -135,6 +135,8 @@ def test_queue_and_run_pages_render_with_charts(coordinator, waiting_case, login
     assert "Fairness report" in html and "Publish these appointments" in html
     assert client.post(f"/appointments/runs/{run_id}/", {"action": "publish"}).status_code == 302
     assert "Published" in client.get(f"/appointments/runs/{run_id}/").content.decode()
+    history = client.get("/appointments/").content.decode()
+    assert "Fairness over time" in history and f"#{run_id}" in history
 
 
 def test_legacy_import_page_and_end_of_day(coordinator, port_officer, waiting_case, login):

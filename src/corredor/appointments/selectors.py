@@ -213,3 +213,19 @@ def fairness_report(*, run: AllocationRun) -> dict[str, Any]:
             "expedite_share_pct": round(100 * expedite_persons / persons, 1) if persons else 0.0,
             "out_of_order": sum(1 for a in assignments if a.get("out_of_order")),
             "unassigned": sorted(unassigned.items()), "stats": run.result.get("stats", {})}
+
+
+def fairness_over_time(*, user: User, limit: int = 10) -> list[dict[str, Any]]:
+    """The published runs, newest first, with the figures that show whether the line stays fair over time."""
+    require_permission(user=user, permission=Permission.ALLOCATION_RUN)
+    rows = []
+    for run in AllocationRun.objects.filter(status="published").select_related("policy").order_by("-published_at")[
+            :limit]:
+        report = fairness_report(run=run)
+        by_expedite = {r["key"]: r["median"] for r in report["groups"].get("expedite", [])}
+        rows.append({"run": run, "persons": report.get("persons", 0),
+                     "median_arrival": by_expedite.get("arrival order"), "median_expedited": by_expedite.get("expedited"),
+                     "expedite_share_pct": report.get("expedite_share_pct", 0.0),
+                     "out_of_order": report.get("out_of_order", 0),
+                     "unassigned": sum(n for _code, n in report.get("unassigned", []))})
+    return rows

@@ -51,6 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                    (_("Persons by nationality"), _bars(summary.by_nationality)),
                    (_("Families by size"), _bars(summary.by_family_size))],
         "run_form": forms.RunForm(initial={"start_day": today + dt.timedelta(days=1), "horizon_days": 14}),
+        "history": selectors.fairness_over_time(user=user) if runs else [],
         "policy": services.policy_active(),
     })
 
@@ -89,6 +90,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("appointments:run_detail", run_id=run.pk)
     fairness = selectors.fairness_report(run=run) if run.status in (RunStatus.PREVIEWED, RunStatus.PUBLISHED) else None
+    fairness_charts = [(name, _bars([(r["key"], r["median"]) for r in rows]))
+                       for name, rows in (fairness or {}).get("groups", {}).items()]
     template = "appointments/_run_progress.html" if request.htmx else "appointments/run_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {
         "run": run, "fairness": fairness, "policy_text": services.policy_as_core(run.policy).describe(
@@ -97,6 +100,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "unassigned": run.result.get("unassigned", [])[:100],
         "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         "unchanged": run.result.get("inputs", {}).get("existing_appointments", 0),
+        "fairness_charts": fairness_charts,
     })
 
 
