@@ -224,7 +224,8 @@ def fairness_over_time(*, user: User, limit: int = 10) -> list[dict[str, Any]]:
         report = fairness_report(run=run)
         by_expedite = {r["key"]: r["median"] for r in report["groups"].get("expedite", [])}
         rows.append({"run": run, "persons": report.get("persons", 0),
-                     "median_arrival": by_expedite.get("arrival order"), "median_expedited": by_expedite.get("expedited"),
+                     "median_arrival": by_expedite.get("arrival order"),
+                     "median_expedited": by_expedite.get("expedited"),
                      "expedite_share_pct": report.get("expedite_share_pct", 0.0),
                      "out_of_order": report.get("out_of_order", 0),
                      "unassigned": sum(n for _code, n in report.get("unassigned", []))})
