@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from corredor.platform.authz import ROLE_PERMISSIONS, Permission, Role
 
-from .models import Organisation, RoleAssignment, User
+from .models import RoleAssignment, User
 
 
 @dataclass(frozen=True)
@@ -60,18 +58,6 @@ def user_has_permission(*, user: User, permission: Permission) -> bool:
 
 def user_organisation_ids(*, user: User) -> set[int]:
     return {s.organisation_id for s in user_grants(user=user).scopes}
-
-
-def organisation_list() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True).order_by("code")
-
-
-def user_list_visible_to(*, user: User) -> QuerySet[User]:
-    from corredor.platform.errors import PermissionDeniedError
-
-    if not user_has_permission(user=user, permission=Permission.USER_MANAGE):
-        raise PermissionDeniedError(Permission.USER_MANAGE)
-    return User.objects.select_related("organisation").order_by("username")
 
 
 def require_permission(*, user: User | None, permission: Permission) -> None:

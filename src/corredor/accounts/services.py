@@ -14,37 +14,12 @@ from django.utils import timezone
 from corredor.audit import services as audit
 from corredor.audit.events import AuditAction
 from corredor.platform.authz import Permission, Role
-from corredor.platform.errors import DuplicateError, NotFoundError, ValidationFailedError
+from corredor.platform.errors import DuplicateError, ValidationFailedError
 
 from .models import ApiToken, Organisation, RoleAssignment, User
 from .selectors import forget_grants, require_permission
 
 TOKEN_PREFIX = "cor_"
-
-
-def organisation_upsert(
-    *, actor: User | None, code: str, name: str, kind: str, country_code: str | None,
-    description_en: str = "", description_es: str = "",
-) -> Organisation:
-    require_permission(user=actor, permission=Permission.REFERENCE_MANAGE)
-    fields = ["name", "kind", "country_id", "description_en", "description_es"]
-    with transaction.atomic():
-        org = Organisation.objects.select_for_update().filter(code=code).first()
-        values = {"name": name, "kind": kind, "country_id": country_code or None,
-                  "description_en": description_en, "description_es": description_es}
-        if org is None:
-            org = Organisation.objects.create(code=code, **values)
-            audit.record(actor=actor, action=AuditAction.ORGANISATION_CREATED, obj=org,
-                         changes=audit.diff({}, {"code": code, **values}))
-            return org
-        before = audit.snapshot(org, fields)
-        for k, v in values.items():
-            setattr(org, k, v)
-        changes = audit.diff(before, audit.snapshot(org, fields))
-        if changes:
-            org.save()
-            audit.record(actor=actor, action=AuditAction.ORGANISATION_UPDATED, obj=org, changes=changes)
-        return org
 
 
 def user_create(
@@ -153,10 +128,3 @@ def api_token_authenticate(raw: str) -> User | None:
     user._corredor_token_scopes = list(token.scopes)  # type: ignore[attr-defined]
     forget_grants(user)
     return user
-
-
-def get_organisation(code: str) -> Organisation:
-    org = Organisation.objects.filter(code=code).first()
-    if org is None:
-        raise NotFoundError(f"No organisation with code '{code}'.", field="organisation")
-    return org

@@ -26,7 +26,7 @@ from corredor.core.registry import text
 from corredor.core.registry import vocab as v
 from corredor.core.scheduling import allocator, tokens
 from corredor.platform.authz import Permission
-from corredor.platform.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
+from corredor.platform.errors import PermissionDeniedError, ValidationFailedError
 from corredor.reference.models import Place, PlaceKind
 from corredor.registry import services as registry_services
 from corredor.registry.models import Case, CaseEvent, CaseEventKind
@@ -666,13 +666,3 @@ def run_discard(*, actor: User | None, run: AllocationRun) -> AllocationRun:
         audit.record(actor=actor, action=AuditAction.RUN_DISCARDED, obj=locked,
                      changes={"status": {"old": "previewed", "new": "discarded"}})
         return locked
-
-
-def appointment_by_code(code: str) -> Appointment:
-    canonical = tokens.normalise_code(code)
-    appointment = Appointment.objects.select_related("port_day__port", "case").filter(code=canonical).first() \
-        if canonical else None
-    if appointment is None:
-        raise NotFoundError("No appointment with that code. Check each character.", field="code")
-    return appointment
-

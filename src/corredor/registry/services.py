@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -750,7 +750,3 @@ def sensitive_details_reveal(*, actor: User, person: Person, reason: str = "") -
             audit.record(actor=actor, action=AuditAction.SENSITIVE_VIEWED, obj=detail, person_id=person.pk,
                          reason=reason, changes={"kind": {"old": None, "new": detail.kind}})
     return details
-
-
-def all_fields(dc: Any) -> dict[str, Any]:
-    return {f.name: getattr(dc, f.name) for f in fields(dc)}
