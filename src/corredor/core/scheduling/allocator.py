@@ -268,11 +268,238 @@ def allocate_reference(cases: Sequence[WaitingCase], capacity: Sequence[PortDay]
     return _allocate(cases, capacity, existing, policy, seed, _reference.place)
 
 
+
+# --- whole-registry planning: columns in, columns out ----------------------------------------------------
+
+VIA_CODES = ("none", "expedite_reserve", "arrival_order", "lottery")  # ArrayResult.via: index -> name
+UNASSIGNED_CODES = ("assigned", *CODES)  # ArrayResult.unassigned_code: index -> code
+
+
+@dataclass(frozen=True)
+class ArrayInstance:
+    """A whole registry as plain numpy arrays: one entry per case, in any order.
+
+    The same problem `allocate` solves, without per-case objects (a planner loads these columns straight
+    from its database). Dates are day ordinals (`date.toordinal()`). Ports are indexes into `ports`, in any
+    order (the engine still serves lottery ports in ascending code order). Every (port, day) of `capacity`
+    counts as published; a day missing from `days` is outside the horizon, exactly as a day absent from
+    `allocate`'s capacity list. Integer columns may be any integer dtype that holds the values.
+    """
+
+    case_id: np.ndarray  # int64
+    party_size: np.ndarray  # int32 persons
+    place_in_line: np.ndarray  # int32 day ordinal
+    tiebreak: np.ndarray  # int64
+    expedite: np.ndarray  # bool
+    ready: np.ndarray  # bool
+    rescheduled: np.ndarray  # bool
+    not_before: np.ndarray  # int32 day ordinal, 0 for none
+    port_prefs: np.ndarray  # int16 (n, k): port indexes in preference order, then -1 padding (at least one port)
+    ports: tuple[str, ...]  # port index -> port code
+    days: np.ndarray  # int32 day ordinals of the horizon, strictly increasing
+    capacity: np.ndarray  # int32 (len(ports), len(days)): persons each port can process each day
+
+
+@dataclass(frozen=True)
+class ArrayResult:
+    """`allocate`'s decisions as arrays, one entry per case in the instance's order (no reasons).
+
+    For every case these equal the matching Assignment / Unassigned of `allocate` on the same input:
+    port (an index into ArrayInstance.ports), day (ordinal), via (VIA_CODES), position, port_choice,
+    out_of_order and the unassigned code (UNASSIGNED_CODES).
+    """
+
+    port: np.ndarray  # int16: port index, -1 when unassigned
+    day: np.ndarray  # int32: day ordinal, 0 when unassigned
+    via: np.ndarray  # int8: 0 none, 1 expedite_reserve, 2 arrival_order, 3 lottery
+    position: np.ndarray  # int64: 1-based place in line among all cases
+    port_choice: np.ndarray  # int8: 1 = first preference, 0 when unassigned
+    out_of_order: np.ndarray  # bool
+    unassigned_code: np.ndarray  # int8: 0 assigned, 1 not_ready, 2 no_capacity_in_horizon,
+    #                                     3 party_larger_than_any_port_day, 4 already_scheduled
+    stats: dict[str, object]  # counts as in AllocationResult.stats, and "used": persons per [port, day] (new)
+
+
+def allocate_arrays(instance: ArrayInstance, policy: Policy, seed: int = 0,
+                    existing: Sequence[ExistingAppointment] = ()) -> ArrayResult:
+    """Allocate a whole registry given as arrays: the same rules, engine and result as `allocate`, no reasons.
+
+    Raises ValueError on malformed input, as `allocate` does, and on arrays of the wrong length or shape,
+    a port index out of range, padding before a port, or days not strictly increasing.
+    """
+    with _collector_paused():
+        cols = _prepare_arrays(instance, existing, policy)
+        placement = _fast.place(cols.inst, policy.backfill, random.Random(seed))  # noqa: S311 (as in allocate)
+        return _array_result(cols, placement, policy, seed)
+
+
+@dataclass(slots=True)
+class _Columns:
+    inst: Instance
+    order: np.ndarray  # rank -> input index
+    status: np.ndarray  # by rank
+    caller_port: np.ndarray  # sorted port id -> index into instance.ports (-1: a port only in `existing`)
+    day_ordinals: np.ndarray  # int64 day id -> ordinal
+    choice_table: np.ndarray  # [class, port id] -> 1-based preference (0: not listed)
+
+
+def _prepare_arrays(instance: ArrayInstance, existing: Sequence[ExistingAppointment], policy: Policy) -> _Columns:
+    n = len(instance.case_id)
+    for name in ("party_size", "place_in_line", "tiebreak", "expedite", "ready", "rescheduled", "not_before"):
+        if np.shape(getattr(instance, name)) != (n,):
+            raise ValueError(f"{name} must have one entry per case ({n})")
+    prefs = np.asarray(instance.port_prefs, dtype=np.int64)
+    if prefs.ndim != 2 or prefs.shape[0] != n or (n and prefs.shape[1] == 0):
+        raise ValueError("port_prefs must have shape (cases, k) with k >= 1")
+    ids = np.asarray(instance.case_id, dtype=np.int64)
+    sizes = np.asarray(instance.party_size, dtype=np.int64)
+    _check_ids_and_sizes(ids, sizes)
+
+    given = tuple(instance.ports)
+    if len(set(given)) != len(given):
+        raise ValueError("ports lists a code twice")
+    day_ordinals = np.asarray(instance.days, dtype=np.int64).reshape(-1)
+    if len(day_ordinals) > 1 and (np.diff(day_ordinals) <= 0).any():
+        raise ValueError("days must be strictly increasing")
+    capacity = np.asarray(instance.capacity, dtype=np.int64)
+    if capacity.shape != (len(given), len(day_ordinals)):
+        raise ValueError("capacity must have shape (len(ports), len(days))")
+    if capacity.size and capacity.min() < 0:
+        raise ValueError("negative capacity")
+
+    # The engine numbers ports in code order; existing appointments may name ports with no capacity.
+    port_codes = sorted(set(given) | {a.port for a in existing})
+    port_id = {code: i for i, code in enumerate(port_codes)}
+    sorted_of_given = np.asarray([port_id[code] for code in given], dtype=np.int64)
+    caller_port = np.full(len(port_codes), -1, dtype=np.int64)
+    caller_port[sorted_of_given] = np.arange(len(given))
+    cap = np.zeros((len(port_codes), len(day_ordinals)), dtype=np.int64)
+    cap[sorted_of_given] = capacity
+
+    # Preference lists: validate, then number the distinct ones through one packed key per case.
+    listed = prefs >= 0
+    if n and (not listed[:, 0].all() or (listed[:, 1:] & ~listed[:, :-1]).any()):
+        raise ValueError("every case needs at least one port, and -1 may only pad the end of port_prefs")
+    if n and (prefs.max() >= len(given) or prefs.min() < -1):
+        raise ValueError("port_prefs names a port index outside ports")
+    k = prefs.shape[1] if n else 0
+    for a in range(k):
+        for b in range(a + 1, k):
+            twice = np.flatnonzero(listed[:, b] & (prefs[:, a] == prefs[:, b]))
+            if len(twice):
+                named = tuple(given[p] for p in prefs[twice[0]][listed[twice[0]]].tolist())
+                raise ValueError(f"a preference list names a port twice: {named}")
+    mapped = np.where(listed, sorted_of_given[np.maximum(prefs, 0)], -1) if n else prefs
+    base = len(port_codes) + 1
+    if base ** k < 1 << 62:
+        key = np.zeros(n, dtype=np.int64)
+        for column in range(k):
+            key = key * base + (mapped[:, column] + 1)
+        if base ** k <= 1 << 24:  # few possible lists: a lookup table instead of a sort
+            present = np.flatnonzero(np.bincount(key, minlength=1))
+            lookup = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
+            lookup[present] = np.arange(len(present))
+            cls_input = lookup[key]
+            first = np.zeros(len(present), dtype=np.int64)
+            first[cls_input] = np.arange(n)  # any member's row describes its list
+        else:
+            _, first, cls_input = np.unique(key, return_index=True, return_inverse=True)
+        rows = mapped[first]
+    else:  # very many ports and long lists: compare rows (slower, never overflows)
+        rows, cls_input = np.unique(mapped, axis=0, return_inverse=True)
+    cls_input = np.asarray(cls_input, dtype=np.int64).reshape(n)
+    classes = [tuple(p for p in row if p >= 0) for row in rows.tolist()]
+    choice_table = np.zeros((max(len(classes), 1), len(port_codes)), dtype=np.int64)
+    for c, listed_ports in enumerate(classes):
+        choice_table[c, list(listed_ports)] = np.arange(1, len(listed_ports) + 1)
+
+    day_id = {d: i for i, d in enumerate(day_ordinals.tolist())}
+    used = np.zeros_like(cap)
+    scheduled_ids: set[int] = set()
+    for appointment in existing:
+        if appointment.party_size < 1:
+            raise ValueError(f"existing appointment of case {appointment.case_id} has no persons")
+        scheduled_ids.add(appointment.case_id)
+        d_id = day_id.get(appointment.day.toordinal())
+        if d_id is not None:
+            used[port_id[appointment.port], d_id] += appointment.party_size
+    remaining, reserve, lottery, general = _seats(cap, used, policy)
+
+    not_before = np.asarray(instance.not_before, dtype=np.int64)
+    nb = np.where(not_before > 0, np.searchsorted(day_ordinals, not_before, side="left"), 0)
+    inst, order, status = _queued(
+        ids=ids, sizes=sizes, cls_input=cls_input, classes=classes,
+        line_day=np.asarray(instance.place_in_line, dtype=np.int64),
+        tiebreak=np.asarray(instance.tiebreak, dtype=np.int64),
+        rescheduled=np.asarray(instance.rescheduled, dtype=bool), nb=nb,
+        expedite=np.asarray(instance.expedite, dtype=bool), ready=np.asarray(instance.ready, dtype=bool),
+        scheduled=np.isin(ids, np.fromiter(scheduled_ids, dtype=np.int64, count=len(scheduled_ids))),
+        ports=tuple(port_codes), days=tuple(map(date.fromordinal, day_ordinals.tolist())), remaining=remaining,
+        reserve=reserve, lottery=lottery, general=general)
+    return _Columns(inst=inst, order=order, status=status, caller_port=caller_port, day_ordinals=day_ordinals,
+                    choice_table=choice_table)
+
+
+def _array_result(cols: _Columns, placement: Placement, policy: Policy, seed: int) -> ArrayResult:
+    inst = cols.inst
+    n = len(inst.size)
+    d_rank = np.asarray(placement.day, dtype=np.int64).reshape(n)
+    p_rank = np.asarray(placement.port, dtype=np.int64).reshape(n)
+    v_rank = np.asarray(placement.via, dtype=np.int64).reshape(n)
+    on = d_rank >= 0
+    order = cols.order
+
+    def by_case(values: np.ndarray, dtype: type) -> np.ndarray:
+        out = np.empty(n, dtype=dtype)
+        out[order] = values
+        return out
+
+    port = by_case(np.where(on, cols.caller_port[p_rank], -1), np.int16)
+    day = by_case(np.where(on, cols.day_ordinals[d_rank] if len(cols.day_ordinals) else 0, 0), np.int32)
+    via = by_case(_ARRAY_VIA[v_rank], np.int8)
+    position = by_case(np.arange(1, n + 1, dtype=np.int64), np.int64)
+    choice = by_case(np.where(on, cols.choice_table[inst.cls, np.maximum(p_rank, 0)], 0), np.int8)
+    out_of_order = by_case(np.asarray(placement.out_of_order, dtype=bool).reshape(n), bool)
+    unassigned = by_case(np.where(on, 0, _ARRAY_CODE_OF_STATUS[cols.status]), np.int8)
+
+    n_ports, n_days = len(inst.ports), len(inst.days)
+    persons: dict[int, int] = {}
+    used = np.zeros((n_ports, n_days), dtype=np.int64)
+    for how in (VIA_RESERVE, VIA_LOTTERY, VIA_ARRIVAL):
+        mask = v_rank == how
+        flat = np.bincount(p_rank[mask] * n_days + d_rank[mask], weights=inst.size[mask],
+                           minlength=n_ports * n_days)[: n_ports * n_days].astype(np.int64)
+        persons[how] = int(flat.sum())
+        used += flat.reshape(n_ports, n_days)
+    counts = np.bincount(unassigned, minlength=len(UNASSIGNED_CODES)).tolist()
+    stats: dict[str, object] = {
+        "policy_version": policy.version,
+        "seed": seed,
+        "cases": n,
+        "persons": int(inst.size.sum()),
+        "assigned_cases": int(on.sum()),
+        "assigned_persons": int(used.sum()),
+        "unassigned_by_code": dict(zip(CODES, counts[1:], strict=True)),
+        "out_of_order": int(out_of_order.sum()),
+        "expedite_persons": persons[VIA_RESERVE],
+        "lottery_persons": persons[VIA_LOTTERY],
+        "arrival_order_persons": persons[VIA_ARRIVAL],
+        "horizon": [d.isoformat() for d in inst.days[:1] + inst.days[-1:]],
+        "used": used[np.flatnonzero(cols.caller_port >= 0)][np.argsort(cols.caller_port[cols.caller_port >= 0])],
+    }
+    return ArrayResult(port=port, day=day, via=via, position=position, port_choice=choice,
+                       out_of_order=out_of_order, unassigned_code=unassigned, stats=stats)
+
+
 # --- preparation -----------------------------------------------------------------------------------------
 
 _STATUS_WAITING, _STATUS_NOT_READY, _STATUS_SCHEDULED, _STATUS_TOO_LARGE = 0, 1, 2, 3
 _CODE_OF_STATUS = ("no_capacity_in_horizon", "not_ready", "already_scheduled", "party_larger_than_any_port_day")
 _PACK_LIMIT = 1 << 62  # packed integer keys below this fit in int64
+# Engine via (VIA_RESERVE, VIA_LOTTERY, VIA_ARRIVAL, unplaced = -1, read as index 3) -> ArrayResult.via.
+_ARRAY_VIA = np.asarray([VIA_CODES.index(VIA_NAMES[0]), VIA_CODES.index(VIA_NAMES[1]),
+                         VIA_CODES.index(VIA_NAMES[2]), 0], dtype=np.int8)
+_ARRAY_CODE_OF_STATUS = np.asarray([UNASSIGNED_CODES.index(code) for code in _CODE_OF_STATUS], dtype=np.int8)
 
 
 @dataclass(slots=True)
@@ -309,15 +536,8 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     # in input order, into an array; the queue order is then applied to the arrays.
     n = len(cases)
     ids = _column(cases, "case_id", np.int64, n)
-    sorted_ids = np.sort(ids)
-    repeated = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
-    if len(repeated):
-        raise ValueError(f"case {int(repeated[0])} is listed twice")
     sizes = _column(cases, "party_size", np.int64, n)
-    if n and sizes.min() < 1:
-        raise ValueError("every party needs at least one person")
-    if n and sizes.max() >= 1 << 31:  # keeps the engines' packed (list, size) keys within 64 bits
-        raise ValueError("a party size of 2**31 or more is not a party")
+    _check_ids_and_sizes(ids, sizes)
 
     # Preference lists are few (ports x second choices); validate and index each distinct one once.
     class_of: dict[tuple[str, ...], int] = {}
@@ -358,18 +578,7 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
         d_id = day_id.get(appointment.day)
         if d_id is not None:
             used[port_id[appointment.port], d_id] += appointment.party_size
-    remaining = np.maximum(cap - used, 0)
-    reserve = np.minimum(_shares(cap, policy.expedite_share), remaining)
-    lottery = np.minimum(_shares(cap, policy.lottery_share), remaining - reserve)
-    general = remaining - reserve - lottery
-
-    # Queue order: rescheduled first, then place in line, tiebreak, case id. Day ordinals fit in 22 bits,
-    # so "rescheduled first" and the date share one sort key.
-    rescheduled = _column(cases, "rescheduled", bool, n)
-    line_day = np.fromiter(map(date.toordinal, map(attrgetter("place_in_line"), cases)), dtype=np.int64, count=n)
-    tiebreak = _column(cases, "tiebreak", np.int64, n)
-    first_key = np.where(rescheduled, 0, 1 << 22) + line_day
-    order = np.lexsort((ids, tiebreak, first_key)) if n else np.zeros(0, dtype=np.int64)
+    remaining, reserve, lottery, general = _seats(cap, used, policy)
 
     not_before = list(map(attrgetter("not_before"), cases))
     nb = np.zeros(n, dtype=np.int64)
@@ -377,11 +586,60 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     if with_nb:
         day_ordinals = np.asarray([d.toordinal() for d in days], dtype=np.int64)
         nb[with_nb] = np.searchsorted(day_ordinals, [not_before[i].toordinal() for i in with_nb], side="left")
-    expedite = _column(cases, "expedite", bool, n)
-    ready = _column(cases, "ready", bool, n)
+    rescheduled = _column(cases, "rescheduled", bool, n)
+    line_day = np.fromiter(map(date.toordinal, map(attrgetter("place_in_line"), cases)), dtype=np.int64, count=n)
     scheduled = np.isin(ids, np.fromiter(existing_of, dtype=np.int64, count=len(existing_of)))
-
     classes = [tuple(port_id[p] for p in ports) for ports in class_of]
+    inst, order, status = _queued(
+        ids=ids, sizes=sizes, cls_input=cls_input, classes=classes, line_day=line_day,
+        tiebreak=_column(cases, "tiebreak", np.int64, n), rescheduled=rescheduled, nb=nb,
+        expedite=_column(cases, "expedite", bool, n), ready=_column(cases, "ready", bool, n), scheduled=scheduled,
+        ports=tuple(port_codes), days=tuple(days), remaining=remaining, reserve=reserve, lottery=lottery,
+        general=general)
+    has_not_before = np.zeros(n, dtype=bool)
+    has_not_before[with_nb] = True
+    return _Prepared(inst=inst, cases=cases, order=order.tolist(), order_array=order, ids=ids[order],
+                     rescheduled=rescheduled[order], has_not_before=has_not_before[order], status=status,
+                     existing_of=existing_of, capacity=cap, published=published, existing_used=used,
+                     remaining=remaining)
+
+
+def _check_ids_and_sizes(ids: np.ndarray, sizes: np.ndarray) -> None:
+    sorted_ids = np.sort(ids)
+    repeated = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
+    if len(repeated):
+        raise ValueError(f"case {int(repeated[0])} is listed twice")
+    if len(sizes) and sizes.min() < 1:
+        raise ValueError("every party needs at least one person")
+    if len(sizes) and sizes.max() >= 1 << 31:  # keeps the engines' packed (list, size) keys within 64 bits
+        raise ValueError("a party size of 2**31 or more is not a party")
+
+
+def _seats(capacity: np.ndarray, used: np.ndarray,
+           policy: Policy) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Seats left after existing appointments, and the expedite reserve, lottery and general pool carved from them."""
+    remaining = np.maximum(capacity - used, 0)
+    reserve = np.minimum(_shares(capacity, policy.expedite_share), remaining)
+    lottery = np.minimum(_shares(capacity, policy.lottery_share), remaining - reserve)
+    return remaining, reserve, lottery, remaining - reserve - lottery
+
+
+def _queued(*, ids: np.ndarray, sizes: np.ndarray, cls_input: np.ndarray, classes: list[tuple[int, ...]],
+            line_day: np.ndarray, tiebreak: np.ndarray, rescheduled: np.ndarray, nb: np.ndarray,
+            expedite: np.ndarray, ready: np.ndarray, scheduled: np.ndarray, ports: tuple[str, ...],
+            days: tuple[date, ...], remaining: np.ndarray, reserve: np.ndarray, lottery: np.ndarray,
+            general: np.ndarray) -> tuple[Instance, np.ndarray, np.ndarray]:
+    """The engines' instance from validated columns in input order; also the queue order and status by rank.
+
+    Shared by `allocate` (columns read from WaitingCase objects) and `allocate_arrays` (columns given).
+    `cls_input` indexes `classes` (port ids into the sorted `ports`); `nb` is a day id.
+    """
+    n = len(ids)
+    # Queue order: rescheduled first, then place in line, tiebreak, case id. Day ordinals fit in 22 bits,
+    # so "rescheduled first" and the date share one sort key.
+    first_key = np.where(rescheduled, 0, 1 << 22) + line_day
+    order = np.lexsort((ids, tiebreak, first_key)) if n else np.zeros(0, dtype=np.int64)
+
     max_open = remaining.max(axis=1, initial=0)
     max_reserve = reserve.max(axis=1, initial=0)
     class_max = np.asarray([max(int(max_open[p]) for p in ports) for ports in classes] or [0], dtype=np.int64)
@@ -393,17 +651,12 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     status = status[order]
 
     inst = Instance(
-        ports=tuple(port_codes), days=tuple(days), size=sizes[order], cls=cls_input[order], classes=classes,
+        ports=ports, days=days, size=sizes[order], cls=cls_input[order], classes=classes,
         nb=nb[order], expedite=expedite[order], schedulable=status == _STATUS_WAITING,
         reserve=reserve.tolist(), lottery=lottery.tolist(), general=general.tolist(),
         max_reserve=max_reserve.tolist(), max_open=max_open.tolist(),
     )
-    has_not_before = np.zeros(n, dtype=bool)
-    has_not_before[with_nb] = True
-    return _Prepared(inst=inst, cases=cases, order=order.tolist(), order_array=order, ids=ids[order],
-                     rescheduled=rescheduled[order], has_not_before=has_not_before[order], status=status,
-                     existing_of=existing_of, capacity=cap, published=published, existing_used=used,
-                     remaining=remaining)
+    return inst, order, status
 
 
 # --- results ---------------------------------------------------------------------------------------------
