@@ -169,3 +169,20 @@ def test_reschedule_from_the_waiting_page(coordinator, waiting_case, login):
     new = appointment.case.appointments.get(status="booked")
     assert appointment.status == "rescheduled" and new.port_day.port.code == "poe-calexico"
     assert "family moved to Mexicali" in new.reason
+
+
+def test_assignment_reasons_render_in_spanish():
+    from django.utils import translation
+
+    from corredor.appointments.templatetags.appointment_text import assignment_text
+
+    parts = {"position": 1234, "place_in_line": "2020-03-02", "rescheduled": False,
+             "expedite_reason": "unaccompanied child", "via": "expedite_reserve", "party_size": 4, "port_choice": 2,
+             "earlier_choices_full": ({"port": "poe-san-ysidro", "choice": 1, "full_until": "2026-05-14"},),
+             "out_of_order": False, "not_before": None}
+    with translation.override("es"):
+        text = assignment_text(parts)
+    assert "1,234" in text and "2020-03-02" in text and "San Ysidro" in text and "2026-05-14" in text
+    assert "niña" in text or "no acompañad" in text
+    with translation.override("en"):
+        assert assignment_text(parts).startswith("position 1,234 in line since 2020-03-02; expedited:")

@@ -90,7 +90,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("appointments:run_detail", run_id=run.pk)
     fairness = selectors.fairness_report(run=run) if run.status in (RunStatus.PREVIEWED, RunStatus.PUBLISHED) else None
-    fairness_charts = [(name, _bars([(r["key"], r["median"]) for r in rows]))
+    from .templatetags.appointment_text import group_label
+
+    fairness_charts = [(group_label(name), _bars([(r["key"], r["median"]) for r in rows]))
                        for name, rows in (fairness or {}).get("groups", {}).items()]
     template = "appointments/_run_progress.html" if request.htmx else "appointments/run_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {
