@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
-RUN := uv run --frozen
+UV := scripts/uv.sh
+RUN := $(UV) run --frozen
 
 .PHONY: demo test test-postgres gates bootstrap
 
@@ -23,4 +24,4 @@ gates: bootstrap
 	$(RUN) mypy
 	$(RUN) lint-imports
 	DJANGO_SETTINGS_MODULE=corredor.platform.settings.test $(RUN) corredor makemigrations --check --dry-run
-	uv lock --check
+	$(UV) lock --check
