@@ -68,6 +68,11 @@ families; under strict order, best among assignments where nobody jumps).
 `allocate_reference` computes the same result with a deliberately plain engine (slow); the tests hold the
 two equal. `allocate` pauses the cyclic garbage collector while it runs (see `_collector_paused`).
 
+`allocate_arrays` is the same problem for whole-registry sweeps: columns in (`ArrayInstance`, one numpy
+entry per case), columns out (`ArrayResult`: port, day, via, position, port choice, out_of_order and
+unassigned code per case), through the same preparation and the same engine, without reasons. The tests
+hold its decisions equal to `allocate`'s case by case.
+
 Results are ordered by position. Every Assignment.reason states the position (with thousands separators)
 and the place-in-line date, the expedite reason if any, "lottery draw" for lottery seats, "family of N
 kept together" when N > 1, and for a later-choice port why: "second-choice port because the first was full
@@ -268,7 +273,6 @@ def allocate_reference(cases: Sequence[WaitingCase], capacity: Sequence[PortDay]
     return _allocate(cases, capacity, existing, policy, seed, _reference.place)
 
 
-
 # --- whole-registry planning: columns in, columns out ----------------------------------------------------
 
 VIA_CODES = ("none", "expedite_reserve", "arrival_order", "lottery")  # ArrayResult.via: index -> name
@@ -395,7 +399,7 @@ def _prepare_arrays(instance: ArrayInstance, existing: Sequence[ExistingAppointm
         key = np.zeros(n, dtype=np.int64)
         for column in range(k):
             key = key * base + (mapped[:, column] + 1)
-        if base ** k <= 1 << 24:  # few possible lists: a lookup table instead of a sort
+        if base ** k <= max(1 << 16, 4 * n):  # few possible lists: a lookup table instead of a sort
             present = np.flatnonzero(np.bincount(key, minlength=1))
             lookup = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
             lookup[present] = np.arange(len(present))
@@ -450,7 +454,7 @@ def _array_result(cols: _Columns, placement: Placement, policy: Policy, seed: in
     order = cols.order
 
     def by_case(values: np.ndarray, dtype: type) -> np.ndarray:
-        out = np.empty(n, dtype=dtype)
+        out: np.ndarray = np.empty(n, dtype=dtype)
         out[order] = values
         return out
 
