@@ -186,3 +186,14 @@ def test_assignment_reasons_render_in_spanish():
     assert "niña" in text or "no acompañad" in text
     with translation.override("en"):
         assert assignment_text(parts).startswith("position 1,234 in line since 2020-03-02; expedited:")
+
+
+@pytest.mark.parametrize(("kind", "content", "column"), [
+    ("metering", "given_names,relationship,list_city,list_number\nAna,child,Nowhere,x\n", "list_city"),
+    ("metering", "given_names,relationship,list_city,list_number\nAna,child,Tijuana,x\n", "list_number"),
+    ("mpp", "given_names,relationship,a_number\nAna,child,12\n", "a_number"),
+])
+def test_a_one_row_household_is_checked_even_without_relationship_self(make_user, kind, content, column):
+    result = imports.legacy_list_import(actor=make_user(Role.COORDINATOR), content=content.encode(), list_kind=kind,
+                                        mode="all_or_nothing")
+    assert not result.committed and (2, column) in {(e.row, e.column) for e in result.errors}

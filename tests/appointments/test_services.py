@@ -175,3 +175,12 @@ def test_every_appointment_write_is_audited_with_its_actor(coordinator, port_off
     services.capacity_set(actor=coordinator, port=port(), start=TOMORROW, end=TOMORROW, capacity=10)
     services.policy_create(actor=coordinator, version="2026-2", expedite_share=0.25)
     assert [a for a, _ in actions_since(start)] == ["capacity.set", "policy.created"]
+
+
+def test_a_new_waiting_entry_is_audited_even_without_other_changes(intake, registered):
+    from corredor.registry import services as registry_services
+
+    case = registry_services.case_open(actor=intake, kind="metering_backlog", person=registered(), status="waiting")
+    services.waiting_entry_update(actor=intake, case=case)
+    event = AuditEvent.objects.get(action="waitlist.updated", object_type="appointments.waitinglistentry")
+    assert event.changes["version"] == {"old": None, "new": 1}

@@ -132,3 +132,15 @@ def test_audit_viewer_answers_who_saw_what(intake, registered, make_user, login)
     html = auditor.get("/audit/", {"person": person.reference, "action": "sensitive.viewed"}).content.decode()
     assert "sensitive.viewed" in html and "intake-unhcr" in html and "hearing tomorrow" in html
     assert "<code>sensitive.viewed</code>" in html and "<code>person.registered</code>" not in html
+
+
+def test_an_oversized_list_is_refused_with_a_reason(intake, login, monkeypatch):
+    import io
+
+    from corredor.registry import imports
+
+    monkeypatch.setattr(imports, "MAX_BYTES", 20)
+    upload = io.BytesIO(b"given_names,first_surname\nRosa,Tzoc\nAna,Mam\n")
+    upload.name = "lista.csv"
+    html = login(intake).post("/registry/import/", {"file": upload, "mode": "all_or_nothing"}).content.decode()
+    assert "larger than" in html and "Imported" not in html

@@ -17,7 +17,7 @@ from corredor.audit.events import AuditAction
 from corredor.core.registry import names
 from corredor.platform.errors import ValidationFailedError
 from corredor.reference.models import Place, PlaceKind
-from corredor.registry.imports import ImportExtension, ImportResult, RowError, people_import_csv
+from corredor.registry.imports import ImportExtension, ImportResult, RowError, parse_list_date, people_import_csv
 from corredor.registry.models import Case
 
 from .models import WaitingListEntry, WaitingSource
@@ -32,14 +32,30 @@ def _a_number(raw: str) -> str | None:
     return f"A{int(match.group(1)):09d}" if match else None
 
 
+def _household(number: int, raw: dict[str, str]) -> str:
+    return (raw.get("household_id") or "").strip() or f"row-{number}"
+
+
+def _heads(rows: list[tuple[int, dict[str, str]]]) -> set[int]:
+    """The rows that carry a household's list data: its `self` row, or the only row of a one-row household."""
+    sizes = Counter(_household(n, raw) for n, raw in rows)
+    return {n for n, raw in rows
+            if (raw.get("relationship") or "self").strip().lower() == "self" or sizes[_household(n, raw)] == 1}
+
+
+def _head(rows: list[dict[str, str]]) -> dict[str, str]:
+    return next((r for r in rows if (r.get("relationship") or "self").strip().lower() == "self"), rows[0])
+
+
 def _places(kind: str) -> dict[str, Place]:
     places = Place.objects.filter(kind=kind)
     return {names.fold(p.name): p for p in places} | {p.code: p for p in places}
 
 
 def _date(raw: str) -> dt.date | None:
+    """The same date forms a person list accepts (ISO, partial ISO, DD/MM/YYYY); None when not a date."""
     try:
-        return dt.date.fromisoformat(raw.strip()) if raw.strip() else None
+        return parse_list_date(raw)[0]
     except ValueError:
         return None
 
@@ -51,20 +67,21 @@ def _mpp_extension() -> ImportExtension:
         errors = []
         seen: Counter[str] = Counter()
         households: dict[str, str] = {}
+        heads = _heads(rows)
         for number, raw in rows:
-            relationship = (raw.get("relationship") or "self").strip().lower()
+            is_head = number in heads
             a_raw = (raw.get("a_number") or "").strip()
-            if relationship == "self" or a_raw:
+            if is_head or a_raw:
                 a_number = _a_number(a_raw)
                 if a_number is None:
                     errors.append(RowError(number, "a_number",
                                            f"{a_raw[:20]!r} is not an A-number (A + 8 or 9 digits)"))
                     continue
-                household = (raw.get("household_id") or "").strip() or f"row-{number}"
+                household = _household(number, raw)
                 if households.get(a_number, household) != household:
                     errors.append(RowError(number, "a_number", f"{a_number} appears in two households of the list"))
                 households[a_number] = household
-                if relationship == "self":
+                if is_head:
                     seen[a_number] += 1
                     if seen[a_number] > 1:
                         errors.append(RowError(number, "a_number", f"{a_number} is listed twice as a contact member"))
@@ -75,11 +92,11 @@ def _mpp_extension() -> ImportExtension:
             if port and names.fold(port) not in ports and port not in ports:
                 errors.append(RowError(number, "pending_port", f"{port[:40]!r} is not a port of entry"))
             if (raw.get("hearing_date") or "").strip() and _date(raw["hearing_date"]) is None:
-                errors.append(RowError(number, "hearing_date", "not a date (YYYY-MM-DD)"))
+                errors.append(RowError(number, "hearing_date", "not a date (YYYY-MM-DD or DD/MM/YYYY)"))
         return errors
 
     def after(case: Case, rows: list[dict[str, str]]) -> None:
-        head = next((r for r in rows if (r.get("relationship") or "self").strip().lower() == "self"), rows[0])
+        head = _head(rows)
         port = (head.get("pending_port") or "").strip()
         port_place = ports.get(names.fold(port)) or ports.get(port)
         entry = WaitingListEntry.objects.create(
@@ -98,8 +115,9 @@ def _metering_extension() -> ImportExtension:
     def check(rows: list[tuple[int, dict[str, str]]]) -> list[RowError]:
         errors = []
         seen: dict[tuple[str, int], int] = {}
+        heads = _heads(rows)
         for number, raw in rows:
-            if (raw.get("relationship") or "self").strip().lower() != "self":
+            if number not in heads:
                 continue
             city_raw = (raw.get("list_city") or "").strip()
             city = cities.get(names.fold(city_raw)) or cities.get(city_raw)
@@ -120,11 +138,11 @@ def _metering_extension() -> ImportExtension:
                                                list_position=key[1]).exists():
                 errors.append(RowError(number, "list_number", f"{city.name} #{key[1]} is already on the waiting list"))
             if (raw.get("list_date") or "").strip() and _date(raw["list_date"]) is None:
-                errors.append(RowError(number, "list_date", "not a date (YYYY-MM-DD)"))
+                errors.append(RowError(number, "list_date", "not a date (YYYY-MM-DD or DD/MM/YYYY)"))
         return errors
 
     def after(case: Case, rows: list[dict[str, str]]) -> None:
-        head = next((r for r in rows if (r.get("relationship") or "self").strip().lower() == "self"), rows[0])
+        head = _head(rows)
         city_raw = (head.get("list_city") or "").strip()
         city = cities.get(names.fold(city_raw)) or cities[city_raw]
         position = int(head["list_number"])

@@ -50,9 +50,10 @@ MAX_RANGE_DAYS = 366
 # Waiting list
 
 
-def waiting_entry(case: Case) -> WaitingListEntry:
-    entry, _ = WaitingListEntry.objects.get_or_create(case=case)
-    return entry
+def _waiting_entry_locked(case: Case) -> tuple[WaitingListEntry, bool]:
+    """The case's entry, locked for update, created on first use (the caller's audit event says so)."""
+    entry, created = WaitingListEntry.objects.get_or_create(case=case)
+    return WaitingListEntry.objects.select_for_update().get(pk=entry.pk), created
 
 
 def _ports(codes: Iterable[str]) -> list[Place]:
@@ -76,9 +77,9 @@ def waiting_entry_update(*, actor: User | None, case: Case, identity_confirmed: 
         if single_port_only and len(ports) != 1:
             raise ValidationFailedError({"ports": ["A family that cannot travel names exactly one port."]})
     with transaction.atomic():
-        entry = WaitingListEntry.objects.select_for_update().get(pk=waiting_entry(case).pk)
+        entry, created = _waiting_entry_locked(case)
         fields = ["identity_confirmed_at", "ports", "single_port_only", "version"]
-        before = audit.snapshot(entry, fields)
+        before = {} if created else audit.snapshot(entry, fields)
         if identity_confirmed is not None:
             entry.identity_confirmed_at = timezone.now() if identity_confirmed else None
             entry.identity_confirmed_by = actor if identity_confirmed and actor and actor.pk else None
@@ -89,7 +90,8 @@ def waiting_entry_update(*, actor: User | None, case: Case, identity_confirmed: 
         after = audit.snapshot(entry, fields)
         if after == before:
             return entry
-        entry.version += 1
+        if not created:
+            entry.version += 1
         entry.save()
         audit.record(actor=actor, action=AuditAction.WAITLIST_UPDATED, obj=entry, reason=reason,
                      changes=audit.diff(before, audit.snapshot(entry, fields)))
@@ -102,10 +104,11 @@ def health_screening_record(*, actor: User | None, case: Case, screened_on: dt.d
     if screened_on > timezone.localdate():
         raise ValidationFailedError({"screened_on": ["The screening date is in the future."]})
     with transaction.atomic():
-        entry = WaitingListEntry.objects.select_for_update().get(pk=waiting_entry(case).pk)
-        before = audit.snapshot(entry, ["health_screened_on", "version"])
+        entry, created = _waiting_entry_locked(case)
+        before = {} if created else audit.snapshot(entry, ["health_screened_on", "version"])
         entry.health_screened_on = screened_on
-        entry.version += 1
+        if not created:
+            entry.version += 1
         entry.save()
         audit.record(actor=actor, action=AuditAction.WAITLIST_UPDATED, obj=entry,
                      changes=audit.diff(before, audit.snapshot(entry, ["health_screened_on", "version"])))
@@ -227,13 +230,24 @@ def party_size(case: Case) -> int:
     return max(len(registry_services.case_members(case)), 1)
 
 
-def _new_code(case: Case, port: Place, day: dt.date) -> str:
+def _assign_codes(appointments: list[Appointment]) -> None:
+    """Draw each appointment's short code. Codes come from 2^45 values, so collisions are rare: one query
+    finds codes already in use, and only those (or repeats within the batch) draw again."""
     _, key = signing_key()
-    for nonce in range(20):
-        code = tokens.appointment_code(case_reference=case.reference, port=port.code, day=day, key=key, nonce=nonce)
-        if not Appointment.objects.filter(code=code).exists():
-            return code
-    raise RuntimeError("could not draw a free appointment code")  # 20 collisions: practically impossible
+
+    def draw(ap: Appointment, nonce: int) -> str:
+        return tokens.appointment_code(case_reference=ap.case.reference, port=ap.port_day.port.code,
+                                       day=ap.port_day.day, key=key, nonce=nonce)
+
+    for ap in appointments:
+        ap.code = draw(ap, 0)
+    seen = set(Appointment.objects.filter(code__in=[ap.code for ap in appointments]).values_list("code", flat=True))
+    for ap in appointments:
+        nonce = 1
+        while ap.code in seen:
+            ap.code = draw(ap, nonce)
+            nonce += 1
+        seen.add(ap.code)
 
 
 def appointment_token(appointment: Appointment) -> str:
@@ -274,10 +288,11 @@ def appointment_book(*, actor: User | None, case: Case, port: Place, day: dt.dat
             raise AppointmentStateError(f"Case {case.reference} already has an appointment.", field="case")
         row = port_day(port, day)
         _take_seats(row, size)
-        appointment = Appointment.objects.create(
-            case=case, port_day=row, party_size=size, code=_new_code(case, port, day), via="manual",
-            created_by=actor if actor and actor.pk else None,
+        appointment = Appointment(
+            case=case, port_day=row, party_size=size, via="manual", created_by=actor if actor and actor.pk else None,
             reason=f"booked by hand{': ' + reason.strip() if reason.strip() else ''}"[:500])
+        _assign_codes([appointment])
+        appointment.save()
         _case_status_follows(case, v.CaseStatus.SCHEDULED, f"appointment {appointment.code} at {port.name} on "
                                                          f"{day.isoformat()}", actor)
         audit.record(actor=actor, action=AuditAction.APPOINTMENT_BOOKED, obj=appointment, reason=reason,
@@ -316,10 +331,12 @@ def appointment_reschedule(*, actor: User | None, appointment: Appointment, port
         row = port_day(port, day)
         _take_seats(row, old.party_size)
         _release(old, AppointmentStatus.RESCHEDULED)
-        new = Appointment.objects.create(
-            case=old.case, port_day=row, party_size=old.party_size, code=_new_code(old.case, port, day),
-            via="reschedule", position=old.position, created_by=actor if actor and actor.pk else None,
+        new = Appointment(
+            case=old.case, port_day=row, party_size=old.party_size, via="reschedule", position=old.position,
+            created_by=actor if actor and actor.pk else None,
             reason=f"rescheduled from {old.port_day.port.name} {old.port_day.day.isoformat()}: {reason.strip()}"[:500])
+        _assign_codes([new])
+        new.save()
         audit.record(actor=actor, action=AuditAction.APPOINTMENT_RESCHEDULED, obj=new, reason=reason,
                      changes={"from": {"old": None, "new": f"{old.code} {old.port_day.day.isoformat()}"},
                               "to": {"old": None, "new": f"{port.code} {day.isoformat()}"}})
@@ -596,20 +613,17 @@ def run_publish(*, actor: User | None, run: AllocationRun) -> int:
             except CapacityFullError as exc:
                 raise RunConflictError(f"Capacity changed after this preview: {exc.message} Nothing was published; "
                                        "preview again.") from exc
+            row.port = ports[port_code]  # already loaded: no query per port-day when codes and events are written
             rows[(port_code, day_iso)] = row
         now = timezone.now()
         appointments = []
-        _, key = signing_key()
         for a in assignments:
-            case = cases[a["case_id"]]
             appointments.append(Appointment(
-                case=case, port_day=rows[(a["port"], a["day"])], party_size=a["party_size"],
-                code=tokens.appointment_code(case_reference=case.reference, port=a["port"],
-                                             day=dt.date.fromisoformat(a["day"]), key=key),
+                case=cases[a["case_id"]], port_day=rows[(a["port"], a["day"])], party_size=a["party_size"],
                 run=locked, via=a["via"], position=a["position"],
                 reason=a["reason"][:500], reason_parts=a["reason_parts"], created_at=now,
                 created_by=actor if actor and actor.pk else None))
-        _unique_codes(appointments)
+        _assign_codes(appointments)
         Appointment.objects.bulk_create(appointments, batch_size=2000)
         # Case status and timelines in bulk: the same facts a single booking writes, without 40,000 round trips.
         Case.objects.filter(pk__in=case_ids).update(status=v.CaseStatus.SCHEDULED, version=F("version") + 1,
@@ -638,21 +652,6 @@ def run_publish(*, actor: User | None, run: AllocationRun) -> int:
                                               "party_size": {"old": None, "new": ap.party_size},
                                               "run": {"old": None, "new": locked.pk}})
         return len(appointments)
-
-
-def _unique_codes(appointments: list[Appointment]) -> None:
-    """Codes are drawn from 2^45 values, so collisions are rare: one query finds those with codes already in
-    use, and only those draw again."""
-    seen: set[str] = set(Appointment.objects.filter(code__in=[ap.code for ap in appointments])
-                         .values_list("code", flat=True))
-    for ap in appointments:
-        nonce = 1
-        while ap.code in seen:
-            _, key = signing_key()
-            ap.code = tokens.appointment_code(case_reference=ap.case.reference, port=ap.port_day.port.code,
-                                              day=ap.port_day.day, key=key, nonce=nonce)
-            nonce += 1
-        seen.add(ap.code)
 
 
 def run_discard(*, actor: User | None, run: AllocationRun) -> AllocationRun:

@@ -300,7 +300,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def legacy_import(request: HttpRequest) -> HttpResponse:
     """A coordinator imports an MPP case list or a metering waitlist; each family keeps its place."""
-    from corredor.registry.imports import MAX_BYTES
+    from corredor.registry.imports import read_upload
 
     from .imports import METERING_COLUMNS, MPP_COLUMNS, legacy_list_import
 
@@ -308,16 +308,13 @@ def legacy_import(request: HttpRequest) -> HttpResponse:
     form = forms.LegacyImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB."))
-        else:
-            try:
-                result = legacy_list_import(actor=request.user, content=upload.read(),  # type: ignore[arg-type]
-                                            list_kind=form.cleaned_data["kind"], mode=form.cleaned_data["mode"],
-                                            source=form.cleaned_data.get("source") or "")
-            except CorredorError as exc:
-                form.add_error(None, exc.message)
+        try:
+            result = legacy_list_import(actor=request.user,  # type: ignore[arg-type]
+                                        content=read_upload(form.cleaned_data["file"]),
+                                        list_kind=form.cleaned_data["kind"], mode=form.cleaned_data["mode"],
+                                        source=form.cleaned_data.get("source") or "")
+        except CorredorError as exc:
+            form.add_error(None, exc.message)
     return render(request, "appointments/legacy_import.html", {
         "form": form, "result": result, "mpp_columns": MPP_COLUMNS, "metering_columns": METERING_COLUMNS})
 

@@ -265,8 +265,6 @@ def case_aggregates(request: HttpRequest, by: str = "status") -> list[dict[str, 
 @router.post("/imports/people", response=ImportOut)
 def people_import(request: HttpRequest, file: File[UploadedFile], mode: Form[str] = "all_or_nothing",
                   source: Form[str] = "") -> dict[str, Any]:
-    if file.size is not None and file.size > imports.MAX_BYTES:
-        raise ValidationFailedError({"file": [f"The file is larger than {imports.MAX_BYTES // 1_000_000} MB."]})
-    result = imports.people_import_csv(actor=_user(request), content=file.read(), mode=mode,
+    result = imports.people_import_csv(actor=_user(request), content=imports.read_upload(file), mode=mode,
                                        source=source[:100] or (file.name or "upload")[:100])
     return result.as_dict()

@@ -54,6 +54,13 @@ _TRUE = {"1", "yes", "y", "si", "sí", "s", "true", "x"}
 _FALSE = {"", "0", "no", "n", "false"}
 
 
+def read_upload(upload: Any) -> bytes:
+    """The bytes of an uploaded list, refused before reading when it is larger than an import accepts."""
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise ValidationFailedError({"file": [f"The file is larger than {MAX_BYTES // 1_000_000} MB."]})
+    return bytes(upload.read())
+
+
 class ImportMode(StrEnum):
     ALL_OR_NOTHING = "all_or_nothing"
     SKIP_BAD_ROWS = "skip_bad_rows"
@@ -108,7 +115,7 @@ class _Row:
     raw: dict[str, str]
 
 
-def _parse_date(value: str) -> tuple[dt.date | None, str]:
+def parse_list_date(value: str) -> tuple[dt.date | None, str]:
     """ISO dates, partial ISO (YYYY-MM, YYYY) and the day-first dd/mm/yyyy common in the region."""
     value = value.strip()
     if not value:
@@ -155,7 +162,7 @@ def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[st
     get = lambda c: (raw.get(c) or "").strip()  # noqa: E731
     dob, precision = None, get("dob_precision")
     try:
-        dob, inferred = _parse_date(get("date_of_birth"))
+        dob, inferred = parse_list_date(get("date_of_birth"))
         precision = precision or inferred
     except ValueError as exc:
         bad("date_of_birth", str(exc))
@@ -167,7 +174,7 @@ def _parse_row(number: int, raw: dict[str, str], today: dt.date, places: dict[st
             bad("age", f"{get('age')[:10]!r} is not a whole number of years")
     registered_on = None
     try:
-        registered_on, _ = _parse_date(get("registered_on"))
+        registered_on, _ = parse_list_date(get("registered_on"))
         if registered_on and registered_on > today:
             bad("registered_on", "the registration date is in the future")
     except ValueError as exc:

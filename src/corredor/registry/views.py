@@ -370,15 +370,12 @@ def import_people(request: HttpRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > imports.MAX_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB."))
-        else:
-            try:
-                result = imports.people_import_csv(actor=request.user, content=upload.read(),  # type: ignore[arg-type]
-                                                   mode=form.cleaned_data["mode"],
-                                                   source=form.cleaned_data.get("source") or "")
-            except CorredorError as exc:
-                _add_errors(form, exc)
+        try:
+            result = imports.people_import_csv(actor=request.user,  # type: ignore[arg-type]
+                                               content=imports.read_upload(form.cleaned_data["file"]),
+                                               mode=form.cleaned_data["mode"],
+                                               source=form.cleaned_data.get("source") or "")
+        except CorredorError as exc:
+            _add_errors(form, exc)
     return render(request, "registry/import.html", {"form": form, "result": result,
                                                     "columns": imports.COLUMNS})
