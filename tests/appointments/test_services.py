@@ -78,7 +78,13 @@ def test_check_in_only_on_the_day_and_opens_custody(coordinator, port_officer, w
                                          arrived_person_ids=members[:2], today=TOMORROW)
     case.refresh_from_db()
     assert done.status == "checked_in" and case.status == "in_custody"
-    assert "1 expected member(s) did not arrive" in case.events.last().summary
+    assert "1 expected member(s) did not arrive" in case.events.filter(kind="status_changed").last().summary
+    # the reception step opened: the two who arrived are in custody at the port, with the appointment code
+    custodies = list(case.custodies.order_by("person_id"))
+    assert [c.person_id for c in custodies] == sorted(members[:2])
+    assert {c.current_facility.place_id for c in custodies} == {port().pk}
+    assert {(c.source, c.appointment_code) for c in custodies} == {("check_in", appointment.code)}
+    assert case.events.last().kind == "custody"
 
 
 def test_capacity_cut_displaces_latest_bookings_with_priority(coordinator, waiting_case):
@@ -170,7 +176,9 @@ def test_every_appointment_write_is_audited_with_its_actor(coordinator, port_off
     start = Event.objects.order_by("-id").values_list("id", flat=True).first()
     services.appointment_check_in(actor=port_officer, appointment=appointment,
                                   arrived_person_ids=[case.person_id])
-    assert actions_since(start) == [("case.transitioned", "officer"), ("appointment.checked_in", "officer")]
+    # check-in opens the reception step: the port's facility is set up on first use, the person enters custody
+    assert actions_since(start) == [("case.transitioned", "officer"), ("facility.created", "officer"),
+                                    ("custody.admitted", "officer"), ("appointment.checked_in", "officer")]
     start = Event.objects.order_by("-id").values_list("id", flat=True).first()
     services.capacity_set(actor=coordinator, port=port(), start=TOMORROW, end=TOMORROW, capacity=10)
     services.policy_create(actor=coordinator, version="2026-2", expedite_share=0.25)

@@ -39,6 +39,7 @@ class User(AbstractUser):
 
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="users")
+    phone = models.CharField(max_length=40, blank=True, help_text="For alert text messages (work phone).")
     preferred_language = models.CharField(max_length=8, default="es", choices=[("es", "Español"), ("en", "English")])
 
 

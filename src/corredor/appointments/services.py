@@ -27,9 +27,10 @@ from corredor.core.registry import vocab as v
 from corredor.core.scheduling import allocator, tokens
 from corredor.platform.authz import Permission
 from corredor.platform.errors import PermissionDeniedError, ValidationFailedError
+from corredor.reception import services as reception_services
 from corredor.reference.models import Place, PlaceKind
 from corredor.registry import services as registry_services
-from corredor.registry.models import Case, CaseEvent, CaseEventKind
+from corredor.registry.models import Case, CaseEvent, CaseEventKind, Person
 
 from .errors import AppointmentStateError, CapacityFullError, RunConflictError
 from .keys import signing_key
@@ -387,6 +388,11 @@ def appointment_check_in(*, actor: User | None, appointment: Appointment, arrive
         _case_status_follows(locked.case, v.CaseStatus.IN_CUSTODY,
                            f"checked in at {locked.port_day.port.name} with appointment {locked.code}"
                            + (f"; {missing} expected member(s) did not arrive" if missing else ""), actor)
+        # the reception step opens here: everyone who arrived enters custody at the port, and their clocks start
+        reception_services.admit_from_check_in(
+            actor=actor, case=locked.case,
+            persons=list(Person.objects.filter(pk__in=arrived_person_ids).order_by("pk")),
+            port=locked.port_day.port, appointment_code=locked.code, arrived_at=locked.checked_in_at)
         audit.record(actor=actor, action=AuditAction.APPOINTMENT_CHECKED_IN, obj=locked,
                      changes={"status": {"old": "booked", "new": "checked_in"},
                               "arrived": {"old": None, "new": len(arrived_person_ids)},

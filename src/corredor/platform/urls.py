@@ -16,6 +16,7 @@ urlpatterns = [
     path("registry/", include("corredor.registry.urls")),
     path("audit/", include("corredor.audit.urls")),
     path("appointments/", include("corredor.appointments.urls")),
+    path("reception/", include("corredor.reception.urls")),
     path("status/", appointment_views.public_status, name="public_status"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

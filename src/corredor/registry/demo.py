@@ -66,9 +66,9 @@ def demo_users_create(password: str = DEMO_PASSWORD) -> dict[str, User]:
             user = account_services.user_create(actor=None, username=spec.username, password=password,
                                                 organisation=org, first_name=spec.username.capitalize(),
                                                 validate=False)
-            if spec.staff:
-                user.is_staff = True
-                user.save(update_fields=["is_staff"])
+            user.email = f"{spec.username}@demo.corredor.invalid"  # reserved domain: the outbox never reaches anyone
+            user.is_staff = spec.staff
+            user.save(update_fields=["email", "is_staff"])
             site = Place.objects.get(code=spec.site) if spec.site else None
             account_services.role_assign(actor=None, user=user, role=spec.role, organisation=org,
                                          site_id=site.pk if site else None, reason="demo set-up")

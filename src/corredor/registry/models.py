@@ -171,6 +171,10 @@ class CaseEventKind(models.TextChoices):
     SHARED = "shared", _("Shared with another organisation")
     MEMBER_ADDED = "member_added", _("Family member added")
     IMPORTED = "imported", _("Imported from a list")
+    CUSTODY = "custody", _("Custody")
+    SCREENING = "screening", _("Screening or service at reception")
+    REFERRAL = "referral", _("Referral")
+    RELEASE = "release", _("Release")
 
 
 class CaseEvent(models.Model):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from .vocab import CaseStatus as S
 
 TRANSITIONS: dict[S, frozenset[S]] = {
-    S.REGISTERED: frozenset({S.WAITING, S.REFERRED, S.CLOSED}),
-    S.WAITING: frozenset({S.SCHEDULED, S.REFERRED, S.CLOSED}),
+    # a case can reach custody without an appointment: arrival at a port without one, or an encounter
+    S.REGISTERED: frozenset({S.WAITING, S.IN_CUSTODY, S.REFERRED, S.CLOSED}),
+    S.WAITING: frozenset({S.SCHEDULED, S.IN_CUSTODY, S.REFERRED, S.CLOSED}),
     S.SCHEDULED: frozenset({S.WAITING, S.IN_CUSTODY, S.CLOSED}),
     S.IN_CUSTODY: frozenset({S.RELEASED, S.RETURNED, S.REFERRED}),
     S.RELEASED: frozenset({S.IN_PROCEEDINGS, S.CLOSED}),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "corredor.reference",
     "corredor.registry",
     "corredor.appointments",
+    "corredor.reception",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,11 @@ class Command(BaseCommand):
 
             figures = demo_waiting_list_create(users=users, seed=options["seed"])
             self.stdout.write(f"Waiting list: {figures.get('published', 0)} appointments published.")
+            from corredor.reception.demo import demo_reception_create
+
+            figures = demo_reception_create(users=users, seed=options["seed"])
+            self.stdout.write(f"Reception: {figures.get('past_releases', 0)} past releases, "
+                              f"{figures.get('placed', 0)} child placed with ORR, people in custody on the board.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<12} {spec.role.value:<16} {spec.organisation}"

@@ -1,0 +1,311 @@
+"""Every read of reception and custody, scoped.
+
+A user sees a facility when their organisation runs it or works inside it as a partner (at their site only
+when their role is limited to a site); auditors see every facility. People in custody are visible at the
+facility where they are (or are travelling to). ORR staff see only the children referred to their
+organisation, and those in their organisation's shelters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from corredor.accounts.models import User
+from corredor.accounts.selectors import require_permission, user_grants, user_has_permission
+from corredor.core.custody import clocks as core_clocks
+from corredor.core.custody.populations import UNACCOMPANIED, Population
+from corredor.core.custody.rules import ClockRule
+from corredor.platform.authz import Permission
+from corredor.platform.errors import NotFoundError
+
+from .models import (
+    POPULATION_LABELS,
+    Alert,
+    Breach,
+    Custody,
+    Facility,
+    FacilityCapacity,
+    OrrReferral,
+    ReferralStatus,
+    SponsorStatus,
+    Stay,
+)
+from .rules import active_rules
+
+SMALL_CELL_THRESHOLD = 5
+
+
+def _facility_scope_q(user: User) -> Q | None:
+    """None: every facility."""
+    if user_has_permission(user=user, permission=Permission.CASE_VIEW_ANY_ORGANISATION):
+        return None
+    q = Q(pk__in=[])
+    for scope in user_grants(user=user).scopes:
+        mine = Q(organisation_id=scope.organisation_id) | Q(partners__id=scope.organisation_id)
+        if scope.site_id is not None:
+            mine &= Q(place_id=scope.site_id)
+        q |= mine
+    return q
+
+
+def facilities_visible_to(*, user: User) -> QuerySet[Facility]:
+    if not (user_has_permission(user=user, permission=Permission.CUSTODY_VIEW)
+            or user_has_permission(user=user, permission=Permission.OCCUPANCY_VIEW)
+            or user_has_permission(user=user, permission=Permission.FACILITY_BEDS_REPORT)):
+        require_permission(user=user, permission=Permission.CUSTODY_VIEW)
+    qs = Facility.objects.filter(is_active=True).select_related("organisation", "place")
+    if user_has_permission(user=user, permission=Permission.OCCUPANCY_VIEW):
+        return qs  # occupancy is an aggregate: planners see every facility's counts, never who is there
+    scope = _facility_scope_q(user)
+    return qs if scope is None else qs.filter(scope).distinct()
+
+
+def can_see_people_at(*, user: User, facility: Facility) -> bool:
+    """Whether the user may see who is held at the facility (not only how many)."""
+    if not user_has_permission(user=user, permission=Permission.CUSTODY_VIEW):
+        return False
+    scope = _facility_scope_q(user)
+    return scope is None or Facility.objects.filter(scope, pk=facility.pk).exists()
+
+
+def facility_get_visible_to(*, user: User, code: str) -> Facility:
+    facility = facilities_visible_to(user=user).filter(code=code).first()
+    if facility is None:
+        raise NotFoundError(f"No facility {code[:40]!r} that you can see.")
+    return facility
+
+
+def _board_facility(user: User, code: str) -> Facility:
+    require_permission(user=user, permission=Permission.CUSTODY_VIEW)
+    scope = _facility_scope_q(user)
+    qs = Facility.objects.filter(code=code, is_active=True)
+    facility = (qs if scope is None else qs.filter(scope)).distinct().first()
+    if facility is None:
+        raise NotFoundError(f"No facility {code[:40]!r} whose people you can see.")
+    return facility
+
+
+def custody_list_visible_to(*, user: User) -> QuerySet[Custody]:
+    require_permission(user=user, permission=Permission.CUSTODY_VIEW)
+    qs = Custody.objects.select_related("person", "case", "current_facility")
+    scope = _facility_scope_q(user)
+    if scope is None:
+        return qs
+    org_ids = {s.organisation_id for s in user_grants(user=user).scopes}
+    facilities = Facility.objects.filter(scope)
+    return qs.filter(Q(current_facility__in=facilities) | Q(referrals__referred_to_id__in=org_ids)).distinct()
+
+
+def custody_get_visible_to(*, user: User, custody_id: int) -> Custody:
+    custody = custody_list_visible_to(user=user).filter(pk=custody_id).first()
+    if custody is None:
+        raise NotFoundError(f"No custody record {custody_id} that you can see.")
+    return custody
+
+
+# --- the board ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    custody: Custody
+    clocks: list[core_clocks.Clock]
+    blockers: list[str] = field(default_factory=list)
+    breach_needs_reason: list[ClockRule] = field(default_factory=list)
+    arrived_here: dt.datetime | None = None
+
+    @property
+    def tightest(self) -> core_clocks.Clock | None:
+        return self.clocks[0] if self.clocks else None
+
+    @property
+    def level(self) -> int:
+        return max((int(c.level) for c in self.clocks if c.running or c.breached), default=0)
+
+
+def _stays(custody: Custody) -> list[core_clocks.Stay]:
+    return [core_clocks.Stay(s.facility.kind, s.arrived_at, s.departed_at) for s in custody.stays.all()]
+
+
+def clocks_for(custody: Custody, *, now: dt.datetime, rules: tuple[ClockRule, ...] | None = None
+               ) -> list[core_clocks.Clock]:
+    """Every clock of a custody journey (stays must be prefetched with their facility for a list)."""
+    return core_clocks.clocks(rules or active_rules(), population=custody.population, started_at=custody.started_at,
+                              stays=_stays(custody), ended_at=custody.ended_at, now=now)
+
+
+def _board_queryset() -> QuerySet[Custody]:
+    return (Custody.objects.select_related("person", "case", "current_facility")
+            .prefetch_related(Prefetch("stays", queryset=Stay.objects.select_related("facility").order_by(
+                "arrived_at", "id")),
+                              Prefetch("referrals", queryset=OrrReferral.objects.order_by("requested_at", "id"),
+                                  to_attr="all_referrals"),
+                              Prefetch("breaches", queryset=Breach.objects.all(), to_attr="recorded_breaches")))
+
+
+def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> tuple[Facility, list[BoardRow]]:
+    """Everyone in custody at (or travelling to) a facility, tightest clock first, with what blocks them."""
+    facility = _board_facility(user, facility_code)
+    now = now or timezone.now()
+    rules = active_rules()
+    rows: list[BoardRow] = []
+    for custody in _board_queryset().filter(current_facility=facility, ended_at__isnull=True):
+        stays = list(custody.stays.all())
+        row = BoardRow(custody, clocks_for(custody, now=now, rules=rules),
+                       arrived_here=stays[-1].arrived_at if stays and not custody.in_transit else None)
+        row.blockers = _blockers(custody, now)
+        recorded = {b.rule_id for b in custody.recorded_breaches}  # type: ignore[attr-defined]
+        row.breach_needs_reason = [c.rule for c in row.clocks if c.breached and c.rule.id not in recorded]
+        rows.append(row)
+    never = dt.timedelta(days=36500)
+    rows.sort(key=lambda r: (r.tightest.remaining if r.tightest and r.tightest.running else never,
+                             r.custody.started_at))
+    return facility, rows
+
+
+def _blockers(custody: Custody, now: dt.datetime) -> list[str]:
+    from django.utils.translation import gettext as _
+
+    found: list[str] = []
+    referrals = getattr(custody, "all_referrals", None)
+    if referrals is None:
+        referrals = list(custody.referrals.order_by("requested_at", "id"))
+    latest = referrals[-1] if referrals else None
+    held_federally = custody.current_facility is not None and custody.current_facility.is_federal
+    if latest is not None and latest.status == ReferralStatus.REQUESTED:
+        found.append(_("ORR placement pending"))
+    elif latest is not None and latest.status == ReferralStatus.ACCEPTED:
+        found.append(_("ORR placement accepted, transport pending"))
+    elif custody.population in UNACCOMPANIED and held_federally:
+        if latest is not None and latest.status == ReferralStatus.NOT_ACCEPTED:
+            found.append(_("ORR did not accept (%(reason)s): request again") % {
+                "reason": latest.get_decline_reason_display()})
+        else:
+            found.append(_("ORR placement not yet requested"))
+    if custody.isolation_until and custody.isolation_until > now:
+        local = core_clocks.local_time(custody.isolation_until, custody.current_facility.time_zone
+                                       if custody.current_facility else "UTC")
+        found.append(_("In isolation until %(time)s") % {"time": local.strftime("%d/%m %H:%M")})
+    if custody.sponsor_status == SponsorStatus.NOT_FOUND:
+        found.append(_("Sponsor not found"))
+    elif custody.sponsor_status == SponsorStatus.SEARCHING:
+        found.append(_("Looking for a sponsor"))
+    if custody.in_transit:
+        found.append(_("In transit"))
+    return found
+
+
+# --- occupancy ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    population: str
+    label: str
+    occupied: int | None  # None: hidden (small cell) for a reader who may only see aggregates
+    beds: int
+    available_reported: int | None
+
+    @property
+    def pct(self) -> float:
+        return round(100 * (self.occupied or 0) / self.beds, 1) if self.beds else 0.0
+
+
+def _suppress(exact: bool, n: int) -> int | None:
+    """Counts under the small-cell threshold are hidden from readers who may not see the people themselves."""
+    return n if exact or n == 0 or n >= SMALL_CELL_THRESHOLD else None
+
+
+def occupancy_now(*, user: User, facility: Facility) -> tuple[list[OccupancyRow], dict[str, int | None]]:
+    """Persons present by population against beds; isolation in use against isolation capacity."""
+    exact = can_see_people_at(user=user, facility=facility)
+    present = Counter(Custody.objects.filter(current_facility=facility, ended_at__isnull=True, in_transit=False)
+                      .values_list("population", flat=True))
+    capacity = {c.population: c for c in FacilityCapacity.objects.filter(facility=facility)}
+    rows = []
+    for population in Population:
+        cap = capacity.get(population.value)
+        if cap is None and not present.get(population.value):
+            continue
+        rows.append(OccupancyRow(population.value, str(POPULATION_LABELS[population]),
+                                 _suppress(exact, present.get(population.value, 0)),
+                                 cap.beds if cap else 0, cap.available_reported if cap else None))
+    isolated = Custody.objects.filter(current_facility=facility, ended_at__isnull=True,
+                                      isolation_until__gt=timezone.now()).count()
+    return rows, {"isolated": _suppress(exact, isolated), "isolation_capacity": facility.isolation_capacity}
+
+
+@dataclass(frozen=True)
+class OccupancySeries:
+    days: list[dt.date]
+    by_population: dict[str, list[int]]
+    total: list[int]
+    beds: int
+
+
+def occupancy_over_time(*, user: User, facility: Facility, start: dt.date, days: int) -> OccupancySeries:
+    """Persons present at the end of each local day (the midnight count), from the stays on record."""
+    if not (user_has_permission(user=user, permission=Permission.OCCUPANCY_VIEW)
+            or user_has_permission(user=user, permission=Permission.CUSTODY_VIEW)):
+        require_permission(user=user, permission=Permission.OCCUPANCY_VIEW)
+    zone = ZoneInfo(facility.time_zone)
+    day_list = [start + dt.timedelta(days=i) for i in range(days)]
+    ends = [dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), tzinfo=zone) for d in day_list]
+    first, last = ends[0] - dt.timedelta(days=1), ends[-1]
+    stays = (Stay.objects.filter(facility=facility, arrived_at__lt=last)
+             .filter(Q(departed_at__isnull=True) | Q(departed_at__gte=first))
+             .values_list("arrived_at", "departed_at", "custody__population"))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+    for arrived, departed, population in stays:
+        for i, end in enumerate(ends):
+            if arrived < end and (departed is None or departed >= end):
+                counts[population][i] += 1
+    total = [sum(series[i] for series in counts.values()) for i in range(days)]
+    beds = sum(FacilityCapacity.objects.filter(facility=facility).values_list("beds", flat=True))
+    if not can_see_people_at(user=user, facility=facility):
+        counts = defaultdict(lambda: [0] * days, {
+            p: [n if n == 0 or n >= SMALL_CELL_THRESHOLD else 0 for n in series] for p, series in counts.items()})
+        total = [n if n == 0 or n >= SMALL_CELL_THRESHOLD else 0 for n in total]
+    return OccupancySeries(day_list, dict(counts), total, beds)
+
+
+def breach_counts(*, user: User, facility: Facility | None = None) -> list[tuple[str, str, int]]:
+    """Recorded breaches by rule and reason (what planners and the public accountability report count)."""
+    if not user_has_permission(user=user, permission=Permission.OCCUPANCY_VIEW):
+        require_permission(user=user, permission=Permission.CUSTODY_VIEW)
+    qs = Breach.objects.all()
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    counted = Counter(qs.values_list("rule_id", "reason_code"))
+    return sorted(((rule, reason, n) for (rule, reason), n in counted.items()), key=lambda r: (-r[2], r[0]))
+
+
+# --- ORR and alerts -----------------------------------------------------------------------------------
+
+
+def referrals_visible_to(*, user: User) -> QuerySet[OrrReferral]:
+    """ORR staff see only the children referred to their organisation."""
+    require_permission(user=user, permission=Permission.ORR_PLACEMENT_DECIDE)
+    org_ids = {s.organisation_id for s in user_grants(user=user).scopes}
+    return (OrrReferral.objects.filter(referred_to_id__in=org_ids)
+            .select_related("custody__person", "custody__case", "custody__current_facility", "shelter"))
+
+
+def referral_get_visible_to(*, user: User, referral_id: int) -> OrrReferral:
+    referral = referrals_visible_to(user=user).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFoundError(f"No referral {referral_id} to your organisation.")
+    return referral
+
+
+def alerts_visible_to(*, user: User) -> QuerySet[Alert]:
+    require_permission(user=user, permission=Permission.CUSTODY_SUPERVISE)
+    scope = _facility_scope_q(user)
+    qs = Alert.objects.select_related("facility", "custody__case")
+    return qs if scope is None else qs.filter(facility__in=Facility.objects.filter(scope))
