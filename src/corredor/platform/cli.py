@@ -6,6 +6,7 @@
     corredor export_person   export one person's complete record (subject access)
     corredor create_user     create a user with a role assignment
     corredor retention       anonymise people whose cases closed beyond the retention period
+    corredor custody_sweep   raise the custody-clock alerts now due and deliver the outbox (--every 60 to repeat)
 """
 
 from __future__ import annotations

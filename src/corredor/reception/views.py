@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from corredor.accounts.models import Organisation
 from corredor.accounts.selectors import require_permission, user_has_permission
 from corredor.core.custody import clocks as core_clocks
+from corredor.core.custody.populations import UNACCOMPANIED
 from corredor.platform.authz import Permission
 from corredor.platform.errors import CorredorError, ValidationFailedError
 from corredor.registry import selectors as registry_selectors
@@ -55,6 +57,13 @@ def _clock_view(clock: core_clocks.Clock, facility: Facility | None, language: s
             "elapsed": _hours(clock.elapsed), "deadline": _local(clock.deadline, facility),
             "warning_at": _local(clock.warning_at, facility), "escalation_at": _local(clock.escalation_at, facility),
             "stopped_at": _local(clock.stopped_at, facility)}
+
+
+def _render_local(request: HttpRequest, template: str, context: dict[str, Any], facility: Facility | None
+                  ) -> HttpResponse:
+    """Render with the facility's time zone active: every time on the page is the facility's wall clock."""
+    with timezone.override(ZoneInfo(facility.time_zone) if facility else None):
+        return render(request, template, context)
 
 
 def _fail(request: HttpRequest, exc: CorredorError) -> None:
@@ -107,13 +116,14 @@ def _board_context(request: HttpRequest, code: str) -> dict[str, Any]:
 @login_required
 def board(request: HttpRequest, code: str) -> HttpResponse:
     context = _board_context(request, code)
-    return render(request, "reception/board.html", context)
+    return _render_local(request, "reception/board.html", context, context["facility"])
 
 
 @login_required
 def board_rows(request: HttpRequest, code: str) -> HttpResponse:
     """The rows alone, for the board's htmx polling (no full reload)."""
-    return render(request, "reception/_board_rows.html", _board_context(request, code))
+    context = _board_context(request, code)
+    return _render_local(request, "reception/_board_rows.html", context, context["facility"])
 
 
 @login_required
@@ -146,8 +156,8 @@ def arrival(request: HttpRequest, code: str) -> HttpResponse:
                 _fail(request, exc)
         else:
             _form_errors(request, form)
-    return render(request, "reception/arrival.html", {"facility": facility, "find": find, "case": case,
-                                                      "members": members, "form": form})
+    return _render_local(request, "reception/arrival.html", {"facility": facility, "find": find, "case": case,
+                                                             "members": members, "form": form}, facility)
 
 
 def _family_here(custody: Custody) -> list[Custody]:
@@ -194,7 +204,7 @@ def custody_detail(request: HttpRequest, custody_id: int) -> HttpResponse:
     release.fields["provider"].choices = orgs  # type: ignore[attr-defined]
     screening = forms.ScreeningForm(initial={"occurred_at": local_now})
     screening.fields["provider"].choices = orgs  # type: ignore[attr-defined]
-    return render(request, "reception/custody.html", {
+    return _render_local(request, "reception/custody.html", {
         "custody": custody, "facility": facility, "clocks": clocks, "stays": stays, "screenings": screenings,
         "findings": findings, "reveal": reveal, "recorded": recorded,
         "needs_reason": [c for c in clocks if c["level"] == "breached" and c["rule"].id not in recorded],
@@ -209,7 +219,8 @@ def custody_detail(request: HttpRequest, custody_id: int) -> HttpResponse:
                   "sponsor": forms.SponsorForm(initial={"sponsor_status": custody.sponsor_status}),
                   "breach": forms.BreachForm()},
         "population": POPULATION_LABELS.get(custody.population, custody.population),  # type: ignore[call-overload]
-    })
+        "may_release": not (custody.population in UNACCOMPANIED and facility is not None and facility.is_federal),
+    }, facility)
 
 
 def _org(code: str) -> Organisation | None:
@@ -340,9 +351,10 @@ def orr(request: HttpRequest) -> HttpResponse:
     for referral in referrals.order_by("-requested_at")[:200]:
         c = referral.custody
         uc = [k for k in selectors.clocks_for(c, now=now) if k.rule.id == "uc-orr-placement"]
-        rows.append({"referral": referral, "custody": c, "clock": _clock_view(uc[0], c.current_facility,
-                                                                             getattr(request, "LANGUAGE_CODE", "es"))
-                     if uc else None,
+        language = getattr(request, "LANGUAGE_CODE", "es")
+        rows.append({"referral": referral, "custody": c,
+                     "zone": c.current_facility.time_zone if c.current_facility else "UTC",
+                     "clock": _clock_view(uc[0], c.current_facility, language) if uc else None,
                      "population": POPULATION_LABELS.get(c.population, c.population)})  # type: ignore[call-overload]
     decide = forms.DecideForm()
     decide.fields["shelter"].choices = [("", "—"), *[(s.code, s.name) for s in shelters]]  # type: ignore[attr-defined]
@@ -376,12 +388,12 @@ def occupancy(request: HttpRequest, code: str) -> HttpResponse:
     series = selectors.occupancy_over_time(user=user, facility=facility, start=today - dt.timedelta(days=days - 1),
                                            days=days)
     total = {"total": series.total}
-    return render(request, "reception/occupancy.html", {
+    return _render_local(request, "reception/occupancy.html", {
         "facility": facility, "rows": rows, "isolation": isolation, "days": days,
         "chart": _line_chart(series.by_population, series.beds, series.days),
         "total_chart": _line_chart(total, series.beds, series.days), "series": series,
         "daily": list(zip(series.days, series.total, strict=True))[::-1],
-        "breaches": selectors.breach_counts(user=user, facility=facility)})
+        "breaches": selectors.breach_counts(user=user, facility=facility)}, facility)
 
 
 @login_required
@@ -423,6 +435,7 @@ def beds(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(reverse("reception:beds", kwargs={"code": facility.code}))
     capacities = [{"row": c, "label": POPULATION_LABELS.get(c.population, c.population)}  # type: ignore[call-overload]
                   for c in FacilityCapacity.objects.filter(facility=facility)]
-    return render(request, "reception/beds.html", {"facility": facility, "capacities": capacities})
+    return _render_local(request, "reception/beds.html", {"facility": facility, "capacities": capacities},
+                         facility)
 
 

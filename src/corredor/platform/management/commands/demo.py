@@ -22,7 +22,11 @@ class Command(BaseCommand):
         self.stdout.write(f"\nCorredor is at http://127.0.0.1:{options['port']}/  (API docs: /api/docs)\n")
         # Background jobs (allocation previews, retention) run in a worker beside the web server.
         worker = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "db_worker", "--no-reload"])
+        # The custody clocks raise their alerts (warning, escalation, breach) once a minute.
+        sweeper = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "custody_sweep", "--every", "60"],
+                                   stdout=subprocess.DEVNULL)
         try:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
         finally:
             worker.terminate()
+            sweeper.terminate()
