@@ -215,3 +215,22 @@ def test_scope_other_organisations_and_sites_see_nothing(staff, facilities, fami
     services.screening_record(actor=partner, custody=custodies[0], kind="legal_orientation", occurred_at=now,
                               provider=partner.organisation, now=now)
     assert Breach.objects.count() == 0
+
+
+def test_rules_are_data_a_coordinator_file_replaces_the_defaults(staff, facilities, family_case, now, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("""
+- id: family-24h
+  applies_to: families
+  counted_facility_kinds: [port, bp_station, jpc]
+  warning_hours: 12
+  escalation_hours: 18
+  limit_hours: 24
+  label: {en: Family out within 24 hours, es: Familia fuera en 24 horas}
+  source: local policy (test)
+""", encoding="utf-8")
+    custodies = admit(staff, family_case(), facilities["jpc"], now - 30 * H, now)
+    with override_settings(CORREDOR_CUSTODY_RULES=str(rules)):
+        (clock,) = selectors.clocks_for(custodies[0], now=now)
+        assert clock.rule.id == "family-24h" and clock.level is Level.BREACHED
+    assert {c.rule.id for c in selectors.clocks_for(custodies[0], now=now)} == {"family-reception"}

@@ -75,6 +75,12 @@ ENDPOINTS = [
     Endpoint("runs.request", "post", "/api/runs", frozenset({P.ALLOCATION_RUN}), 201,
              {"start_day": "{tomorrow}", "horizon_days": 3, "seed": 5}),
     Endpoint("reference.places", "get", "/api/reference/places", frozenset(), 200),
+    Endpoint("pathways.catalogue", "get", "/api/pathways/catalogue", frozenset(), 200),
+    Endpoint("pathways.screen", "post", "/api/pathways/screen", frozenset({P.PERSON_VIEW, P.PATHWAY_SCREEN}), 200,
+             {"person_id": "{person}", "answers": {"fears_return": True}}),
+    Endpoint("pathways.counts", "get", "/api/pathways/counts", frozenset({P.AGGREGATES_VIEW}), 200),
+    Endpoint("pathways.refer", "post", "/api/cases/{case}/applications", frozenset({P.CASE_VIEW, P.PATHWAY_APPLY}),
+             201, {"pathway": "mx-comar"}),
 ]
 SENSITIVE_VIEW = {P.SENSITIVE_PROTECTION_VIEW, P.SENSITIVE_HEALTH_VIEW}
 
@@ -158,7 +164,8 @@ def test_role_on_endpoint_in_own_scope(role, endpoint, world, make_user, login):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-@pytest.mark.parametrize("name", ["people.detail", "cases.detail", "cases.transition", "people.update"])
+@pytest.mark.parametrize("name", ["people.detail", "cases.detail", "cases.transition", "people.update",
+                                  "pathways.screen", "pathways.refer"])
 def test_role_outside_scope_sees_nothing(role, name, world, make_user, login):
     endpoint = next(e for e in ENDPOINTS if e.name == name)
     client = login(make_user(role, "UNHCR"))

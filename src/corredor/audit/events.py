@@ -57,6 +57,10 @@ class AuditAction(StrEnum):
     ALERT_RAISED = "alert.raised"
     ALERT_ACKNOWLEDGED = "alert.acknowledged"
     OUTBOX_DELIVERED = "outbox.delivered"
+    # protection pathways
+    PATHWAY_SCREENED = "pathway.screened"
+    PATHWAY_REFERRED = "pathway.referred"
+    PATHWAY_STEP_RECORDED = "pathway.step_recorded"
     # accounts
     USER_CREATED = "user.created"
     USER_UPDATED = "user.updated"

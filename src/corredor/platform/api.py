@@ -75,6 +75,7 @@ def _mount() -> None:
     from corredor.appointments.api import public_router
     from corredor.appointments.api import router as appointments_router
     from corredor.audit.api import router as audit_router
+    from corredor.pathways.api import router as pathways_router
     from corredor.reception.api import router as reception_router
     from corredor.reference.api import router as reference_router
     from corredor.registry.api import router as registry_router
@@ -86,6 +87,7 @@ def _mount() -> None:
     api.add_router("/", appointments_router)
     api.add_router("/public", public_router)
     api.add_router("/reception", reception_router)
+    api.add_router("/", pathways_router)
 
 
 _mount()

@@ -82,6 +82,8 @@ class Permission(StrEnum):
     FACILITY_MANAGE = "facility.manage"
     FACILITY_BEDS_REPORT = "facility.beds_report"
     OCCUPANCY_VIEW = "occupancy.view"
+    PATHWAY_SCREEN = "pathway.screen"
+    PATHWAY_APPLY = "pathway.apply"
 
 
 P = Permission
@@ -92,7 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _CASEWORK_READ
         | {P.PERSON_REGISTER, P.PERSON_EDIT, P.FAMILY_EDIT, P.CASE_OPEN, P.CASE_EDIT, P.CASE_TRANSITION,
            P.VULNERABILITY_ASSESS, P.SENSITIVE_PROTECTION_VIEW, P.SENSITIVE_PROTECTION_EDIT, P.DATA_IMPORT,
-           P.WAITLIST_MANAGE, P.APPOINTMENT_VIEW}
+           P.WAITLIST_MANAGE, P.APPOINTMENT_VIEW, P.PATHWAY_SCREEN, P.PATHWAY_APPLY}
     ),
     Role.PORT_OFFICER: frozenset(_CASEWORK_READ | {P.CASE_TRANSITION, P.APPOINTMENT_VIEW, P.APPOINTMENT_CHECK_IN,
                                                    P.CUSTODY_VIEW, P.CUSTODY_MANAGE}),
@@ -115,10 +117,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASE_MANAGER: frozenset(
         _CASEWORK_READ
         | {P.PERSON_EDIT, P.FAMILY_EDIT, P.CASE_OPEN, P.CASE_EDIT, P.CASE_TRANSITION, P.CASE_SHARE,
-           P.VULNERABILITY_ASSESS, P.SENSITIVE_PROTECTION_VIEW, P.SUBJECT_EXPORT, P.FACILITY_BEDS_REPORT}
+           P.VULNERABILITY_ASSESS, P.SENSITIVE_PROTECTION_VIEW, P.SUBJECT_EXPORT, P.FACILITY_BEDS_REPORT,
+           P.PATHWAY_SCREEN, P.PATHWAY_APPLY}
     ),
     Role.LEGAL_PROVIDER: frozenset(_CASEWORK_READ | {P.SENSITIVE_PROTECTION_VIEW, P.SENSITIVE_PROTECTION_EDIT,
-                                                     P.CUSTODY_VIEW, P.RECEPTION_SCREEN}),
+                                                     P.CUSTODY_VIEW, P.RECEPTION_SCREEN, P.PATHWAY_SCREEN,
+                                                     P.PATHWAY_APPLY}),
     Role.COORDINATOR: frozenset(_CASEWORK_READ | {P.CASE_SHARE, P.AGGREGATES_VIEW, P.DATA_IMPORT, P.WAITLIST_MANAGE,
                                                   P.APPOINTMENT_VIEW, P.APPOINTMENT_BOOK, P.CAPACITY_MANAGE,
                                                   P.ALLOCATION_RUN, P.OCCUPANCY_VIEW, P.FACILITY_MANAGE}),

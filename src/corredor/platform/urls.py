@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("corredor.audit.urls")),
     path("appointments/", include("corredor.appointments.urls")),
     path("reception/", include("corredor.reception.urls")),
+    path("pathways/", include("corredor.pathways.urls")),
     path("status/", appointment_views.public_status, name="public_status"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -37,7 +37,11 @@ class LocalTimeForm(forms.Form):
         for name in self.time_fields:
             if data.get(name) is not None:
                 naive = data[name].replace(tzinfo=None) if data[name].tzinfo else data[name]
-                data[name] = local_to_utc(naive, self.zone)
+                try:
+                    data[name] = local_to_utc(naive, self.zone)
+                except (OverflowError, ValueError):
+                    self.add_error(name, _("This date is out of range."))
+                    data.pop(name, None)
         return data
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "corredor.registry",
     "corredor.appointments",
     "corredor.reception",
+    "corredor.pathways",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,10 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Appointments: a health screening older than this is not valid for entry (days).
 HEALTH_SCREENING_VALID_DAYS = int(os.environ.get("HEALTH_SCREENING_VALID_DAYS", "30"))
+# Reception: a YAML file of custody-clock rules replacing the defaults (core/custody/rules.yaml), and the
+# dotted path of a callable that sends one outbox message (unset: messages stay recorded, nothing is sent).
+CORREDOR_CUSTODY_RULES = os.environ.get("CORREDOR_CUSTODY_RULES", "")
+CORREDOR_OUTBOX_ADAPTER = os.environ.get("CORREDOR_OUTBOX_ADAPTER", "")
 # Keys that sign appointment tokens, by key id; the first is used to sign, all verify (rotation).
 # Derived from SECRET_KEY unless set explicitly as "id1:hexkey,id2:hexkey".
 APPOINTMENT_TOKEN_KEYS = os.environ.get("APPOINTMENT_TOKEN_KEYS", "")

@@ -30,6 +30,10 @@ class Command(BaseCommand):
             figures = demo_reception_create(users=users, seed=options["seed"])
             self.stdout.write(f"Reception: {figures.get('past_releases', 0)} past releases, "
                               f"{figures.get('placed', 0)} child placed with ORR, people in custody on the board.")
+            from corredor.pathways.demo import demo_pathways_create
+
+            demo_pathways_create(users=users)
+            self.stdout.write("Pathways: a family in San Pedro Sula to screen, with a CAM application under way.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<12} {spec.role.value:<16} {spec.organisation}"
