@@ -61,6 +61,12 @@ class AuditAction(StrEnum):
     PATHWAY_SCREENED = "pathway.screened"
     PATHWAY_REFERRED = "pathway.referred"
     PATHWAY_STEP_RECORDED = "pathway.step_recorded"
+    # capacity planning
+    SCENARIO_SAVED = "planning.scenario_saved"
+    PLANNING_RUN_REQUESTED = "planning.run_requested"
+    PLANNING_RUN_FINISHED = "planning.run_finished"
+    CRISIS_ALERT_RAISED = "planning.crisis_alert_raised"
+    CRISIS_ALERT_ACKNOWLEDGED = "planning.crisis_alert_acknowledged"
     # accounts
     USER_CREATED = "user.created"
     USER_UPDATED = "user.updated"

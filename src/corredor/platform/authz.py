@@ -84,6 +84,7 @@ class Permission(StrEnum):
     OCCUPANCY_VIEW = "occupancy.view"
     PATHWAY_SCREEN = "pathway.screen"
     PATHWAY_APPLY = "pathway.apply"
+    PLANNING_RUN = "planning.run"
 
 
 P = Permission
@@ -125,7 +126,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                                      P.PATHWAY_APPLY}),
     Role.COORDINATOR: frozenset(_CASEWORK_READ | {P.CASE_SHARE, P.AGGREGATES_VIEW, P.DATA_IMPORT, P.WAITLIST_MANAGE,
                                                   P.APPOINTMENT_VIEW, P.APPOINTMENT_BOOK, P.CAPACITY_MANAGE,
-                                                  P.ALLOCATION_RUN, P.OCCUPANCY_VIEW, P.FACILITY_MANAGE}),
+                                                  P.ALLOCATION_RUN, P.OCCUPANCY_VIEW, P.FACILITY_MANAGE,
+                                                  P.PLANNING_RUN}),
     Role.ANALYST: frozenset({P.AGGREGATES_VIEW, P.OCCUPANCY_VIEW}),
     Role.AUDITOR: frozenset(_CASEWORK_READ | {P.CASE_VIEW_ANY_ORGANISATION, P.AUDIT_VIEW, P.CUSTODY_VIEW,
                                               P.OCCUPANCY_VIEW}),

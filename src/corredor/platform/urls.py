@@ -18,6 +18,7 @@ urlpatterns = [
     path("appointments/", include("corredor.appointments.urls")),
     path("reception/", include("corredor.reception.urls")),
     path("pathways/", include("corredor.pathways.urls")),
+    path("planning/", include("corredor.planning.urls")),
     path("status/", appointment_views.public_status, name="public_status"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

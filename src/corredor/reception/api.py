@@ -206,8 +206,12 @@ def facility_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/facilities/{code}/board", response=list[CustodyOut])
 def facility_board(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    _facility_obj, rows = selectors.board(user=request.auth, facility_code=code[:40])  # type: ignore[attr-defined]
-    return [_custody_out(r.custody, r.clocks, r.blockers) for r in rows]
+    facility, rows = selectors.board(user=request.auth, facility_code=code[:40])  # type: ignore[attr-defined]
+    return [{"id": r.custody_id, "case_reference": r.case_reference, "person_id": r.person_id,
+             "population": r.population, "facility": facility.code, "in_transit": r.in_transit,
+             "started_at": r.started_at, "ended_at": None, "outcome": "", "isolation_until": r.isolation_until,
+             "sponsor_status": r.sponsor_status, "version": r.version,
+             "clocks": [_clock_out(c, facility) for c in r.clocks], "blockers": r.blockers} for r in rows]
 
 
 @router.get("/facilities/{code}/occupancy", response=list[OccupancyOut])

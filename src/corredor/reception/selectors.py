@@ -29,6 +29,7 @@ from .models import (
     Alert,
     Breach,
     Custody,
+    DeclineReason,
     Facility,
     FacilityCapacity,
     OrrReferral,
@@ -114,7 +115,18 @@ def custody_get_visible_to(*, user: User, custody_id: int) -> Custody:
 
 @dataclass
 class BoardRow:
-    custody: Custody
+    """One person on the board, as plain values (no model instances: a board holds thousands)."""
+
+    custody_id: int
+    person_id: int
+    person_name: str
+    case_reference: str
+    population: str
+    started_at: dt.datetime
+    in_transit: bool
+    isolation_until: dt.datetime | None
+    sponsor_status: str
+    version: int
     clocks: list[core_clocks.Clock]
     blockers: list[str] = field(default_factory=list)
     breach_needs_reason: list[ClockRule] = field(default_factory=list)
@@ -145,60 +157,91 @@ def _board_queryset() -> QuerySet[Custody]:
             .prefetch_related(Prefetch("stays", queryset=Stay.objects.select_related("facility").order_by(
                 "arrived_at", "id")),
                               Prefetch("referrals", queryset=OrrReferral.objects.order_by("requested_at", "id"),
-                                  to_attr="all_referrals"),
+                                       to_attr="all_referrals"),
                               Prefetch("breaches", queryset=Breach.objects.all(), to_attr="recorded_breaches")))
 
 
 def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> tuple[Facility, list[BoardRow]]:
-    """Everyone in custody at (or travelling to) a facility, tightest clock first, with what blocks them."""
+    """Everyone in custody at (or travelling to) a facility, tightest clock first, with what blocks them.
+
+    Built from a handful of column queries (no model instance per person) and the clocks computed as arrays,
+    so a facility holding thousands stays quick (benchmarks/custody_board.py)."""
     facility = _board_facility(user, facility_code)
     now = now or timezone.now()
     rules = active_rules()
-    rows: list[BoardRow] = []
-    for custody in _board_queryset().filter(current_facility=facility, ended_at__isnull=True):
-        stays = list(custody.stays.all())
-        row = BoardRow(custody, clocks_for(custody, now=now, rules=rules),
-                       arrived_here=stays[-1].arrived_at if stays and not custody.in_transit else None)
-        row.blockers = _blockers(custody, now)
-        recorded = {b.rule_id for b in custody.recorded_breaches}  # type: ignore[attr-defined]
-        row.breach_needs_reason = [c.rule for c in row.clocks if c.breached and c.rule.id not in recorded]
-        rows.append(row)
+    open_here = Custody.objects.filter(current_facility=facility, ended_at__isnull=True)
+    rows = list(open_here.values_list(
+        "pk", "person_id", "person__given_names", "person__first_surname", "person__second_surname",
+        "case__reference", "population", "started_at", "in_transit", "isolation_until", "sponsor_status", "version"))
+    kinds = dict(Facility.objects.values_list("pk", "kind"))
+    stays: dict[int, list[core_clocks.Stay]] = defaultdict(list)
+    for custody_id, facility_id, arrived, departed in (Stay.objects.filter(custody__in=open_here)
+                                                       .order_by("custody_id", "arrived_at", "id")
+                                                       .values_list("custody_id", "facility_id", "arrived_at",
+                                                                    "departed_at")):
+        stays[custody_id].append(core_clocks.Stay(kinds[facility_id], arrived, departed))
+    latest: dict[int, tuple[str, str]] = {}
+    for custody_id, status, reason in (OrrReferral.objects.filter(custody__in=open_here)
+                                       .order_by("custody_id", "requested_at", "id")
+                                       .values_list("custody_id", "status", "decline_reason")):
+        latest[custody_id] = (status, reason)
+    recorded: dict[int, set[str]] = defaultdict(set)
+    for custody_id, rule_id in Breach.objects.filter(custody__in=open_here).values_list("custody_id", "rule_id"):
+        recorded[custody_id].add(rule_id)
+    journeys = [core_clocks.Journey(r[6], r[7], stays.get(r[0], [])) for r in rows]
+    all_clocks = core_clocks.clocks_many(rules, journeys, now)
+    result: list[BoardRow] = []
+    for r, clocks in zip(rows, all_clocks, strict=True):
+        pk, person_id, given, first, second, reference, population, started, transit, isolation, sponsor, version = r
+        here = stays.get(pk, [])
+        row = BoardRow(pk, person_id, " ".join(x for x in (given, first, second) if x), reference, population,
+                       started, transit, isolation, sponsor, version, clocks,
+                       arrived_here=here[-1].arrived_at if here and not transit else None)
+        row.blockers = blockers_for(population=population, facility=facility, latest_referral=latest.get(pk),
+                                    isolation_until=isolation, sponsor_status=sponsor, in_transit=transit, now=now)
+        row.breach_needs_reason = [c.rule for c in clocks if c.breached and c.rule.id not in recorded[pk]]
+        result.append(row)
     never = dt.timedelta(days=36500)
-    rows.sort(key=lambda r: (r.tightest.remaining if r.tightest and r.tightest.running else never,
-                             r.custody.started_at))
-    return facility, rows
+    result.sort(key=lambda r: (r.tightest.remaining if r.tightest and r.tightest.running else never, r.started_at))
+    return facility, result
 
 
-def _blockers(custody: Custody, now: dt.datetime) -> list[str]:
+def blockers_for(*, population: str, facility: Facility | None, latest_referral: tuple[str, str] | None,
+                 isolation_until: dt.datetime | None, sponsor_status: str, in_transit: bool,
+                 now: dt.datetime) -> list[str]:
+    """What keeps a person in custody, in the reader's language."""
     from django.utils.translation import gettext as _
 
     found: list[str] = []
-    referrals = getattr(custody, "all_referrals", None)
-    if referrals is None:
-        referrals = list(custody.referrals.order_by("requested_at", "id"))
-    latest = referrals[-1] if referrals else None
-    held_federally = custody.current_facility is not None and custody.current_facility.is_federal
-    if latest is not None and latest.status == ReferralStatus.REQUESTED:
+    status = latest_referral[0] if latest_referral else None
+    held_federally = facility is not None and facility.is_federal
+    if status == ReferralStatus.REQUESTED:
         found.append(_("ORR placement pending"))
-    elif latest is not None and latest.status == ReferralStatus.ACCEPTED:
+    elif status == ReferralStatus.ACCEPTED:
         found.append(_("ORR placement accepted, transport pending"))
-    elif custody.population in UNACCOMPANIED and held_federally:
-        if latest is not None and latest.status == ReferralStatus.NOT_ACCEPTED:
+    elif population in UNACCOMPANIED and held_federally:
+        if status == ReferralStatus.NOT_ACCEPTED and latest_referral:
             found.append(_("ORR did not accept (%(reason)s): request again") % {
-                "reason": latest.get_decline_reason_display()})
+                "reason": DeclineReason(latest_referral[1]).label if latest_referral[1] else "-"})
         else:
             found.append(_("ORR placement not yet requested"))
-    if custody.isolation_until and custody.isolation_until > now:
-        local = core_clocks.local_time(custody.isolation_until, custody.current_facility.time_zone
-                                       if custody.current_facility else "UTC")
+    if isolation_until and isolation_until > now:
+        local = core_clocks.local_time(isolation_until, facility.time_zone if facility else "UTC")
         found.append(_("In isolation until %(time)s") % {"time": local.strftime("%d/%m %H:%M")})
-    if custody.sponsor_status == SponsorStatus.NOT_FOUND:
+    if sponsor_status == SponsorStatus.NOT_FOUND:
         found.append(_("Sponsor not found"))
-    elif custody.sponsor_status == SponsorStatus.SEARCHING:
+    elif sponsor_status == SponsorStatus.SEARCHING:
         found.append(_("Looking for a sponsor"))
-    if custody.in_transit:
+    if in_transit:
         found.append(_("In transit"))
     return found
+
+
+def _blockers(custody: Custody, now: dt.datetime) -> list[str]:
+    latest = custody.referrals.order_by("-requested_at", "-id").values_list("status", "decline_reason").first()
+    return blockers_for(population=custody.population, facility=custody.current_facility,
+                        latest_referral=latest, isolation_until=custody.isolation_until,
+                        sponsor_status=custody.sponsor_status, in_transit=custody.in_transit, now=now)
 
 
 # --- occupancy ----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from corredor.registry import services as registry_services
 
 from . import forms, selectors, services
 from .models import POPULATION_LABELS, Custody, Facility, FacilityCapacity, FacilityKind, Screening
+from .rules import active_rules
 
 LEVEL_CLASS = {core_clocks.Level.MET: "met", core_clocks.Level.RUNNING: "ok", core_clocks.Level.WARNING: "warn",
                core_clocks.Level.ESCALATED: "escalated", core_clocks.Level.BREACHED: "breached"}
@@ -93,23 +94,44 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reception/index.html", {"summary": summary, "can_board": can_board})
 
 
+BOARD_PAGE = 200
+
+
 def _board_context(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Counts over everyone; rows for the tightest 200 (or all with ?all=1), with every string prepared here so
+    the template stays a plain loop (a facility may hold thousands)."""
     user: Any = request.user
     now = timezone.now()
     facility, rows = selectors.board(user=user, facility_code=code, now=now)
-    language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "es"
-    view_rows = []
+    language = getattr(request, "LANGUAGE_CODE", "es")
+    zone = ZoneInfo(facility.time_zone)
+    level_words = {"breached": _("BREACHED"), "escalated": _("ESCALATED"), "warn": _("WARNING"), "met": _("met"),
+                   "ok": _("on time")}
+    labels = {r.id: r.label(language) for r in active_rules()}
+    show_all = request.GET.get("all") == "1"
+    link = reverse("reception:custody", kwargs={"custody_id": 0})[:-2]  # ".../custody/" + id + "/"
+    counts = {"breached": 0, "escalated": 0, "warn": 0}
+    view_rows: list[dict[str, Any]] = []
     for row in rows:
-        c = row.custody
+        level = LEVEL_CLASS[core_clocks.Level(row.level)] if row.clocks else "none"
+        if level in counts:
+            counts[level] += 1
+        if not show_all and len(view_rows) >= BOARD_PAGE:
+            continue
+        clocks = [{"label": labels.get(k.rule.id, k.rule.id), "level": LEVEL_CLASS[k.level],
+                   "left": _hours(k.remaining),
+                   "due": k.deadline.astimezone(zone).strftime("%d/%m %H:%M") if k.running else ""}
+                  for k in row.clocks]
+        first = clocks[0] if clocks else None
         view_rows.append({
-            "custody": c, "name": c.person.full_name if hasattr(c.person, "full_name") else str(c.person),
-            "population": POPULATION_LABELS.get(c.population, c.population),  # type: ignore[call-overload]
-            "started": _local(c.started_at, facility), "arrived_here": _local(row.arrived_here, facility),
-            "clocks": [_clock_view(k, facility, language) for k in row.clocks],
-            "level": LEVEL_CLASS[core_clocks.Level(row.level)] if row.clocks else "none",
-            "blockers": row.blockers, "needs_reason": row.breach_needs_reason})
-    counts = {k: sum(1 for r in view_rows if r["level"] == k) for k in ("breached", "escalated", "warn")}
-    return {"facility": facility, "rows": view_rows, "now": _local(now, facility), "counts": counts,
+            "href": f"{link}{row.custody_id}/", "name": row.person_name, "reference": row.case_reference,
+            "population": POPULATION_LABELS.get(row.population, row.population),  # type: ignore[call-overload]
+            "started": row.started_at.astimezone(zone).strftime("%d/%m %H:%M"),
+            "arrived_here": row.arrived_here.astimezone(zone).strftime("%d/%m %H:%M") if row.arrived_here else "",
+            "clocks": clocks, "first": first, "first_word": level_words.get(first["level"], "") if first else "",
+            "level": level, "blockers": row.blockers, "needs_reason": bool(row.breach_needs_reason)})
+    return {"facility": facility, "rows": view_rows, "total": len(rows), "hidden": len(rows) - len(view_rows),
+            "now": now.astimezone(zone), "counts": counts, "show_all": show_all,
             "breaches_recorded": sum(n for _r, _c, n in selectors.breach_counts(user=user, facility=facility))}
 
 

@@ -187,3 +187,26 @@ def test_hundred_thousand_clocks_in_one_pass():
     assert time.perf_counter() - t < 30  # generous: only guards against an accidental per-row Python loop
     assert arrays.level.shape == (100_000,)
     assert set(np.unique(arrays.level)) <= {int(v) for v in c.Level}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([p.value for p in Population]), segments, st.floats(0, 200),
+                          st.booleans()), min_size=1, max_size=8))
+def test_property_many_clocks_equal_one_by_one(journeys):
+    built = []
+    for population, segs, later, ended in journeys:
+        stays, t = [], 0.0
+        for kind, length, transit in segs:
+            stays.append(c.Stay(kind, T0 + t * H, T0 + (t + length) * H))
+            t += length + transit
+        end = T0 + t * H if ended else None
+        if not ended:
+            stays[-1] = c.Stay(stays[-1].facility_kind, stays[-1].arrived_at, None)
+        built.append(c.Journey(population, T0, stays, end))
+    now = T0 + 300 * H
+    many = c.clocks_many(RULES, built, now)
+    for journey, found in zip(built, many, strict=True):
+        one = c.clocks(RULES, population=journey.population, started_at=journey.started_at, stays=journey.stays,
+                       ended_at=journey.ended_at, now=now)
+        assert [(k.rule.id, k.level, k.stopped_at) for k in found] == [(k.rule.id, k.level, k.stopped_at) for k in one]
+        assert all(abs((a.elapsed - b.elapsed).total_seconds()) < 1e-3 for a, b in zip(found, one, strict=True))

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "corredor.appointments",
     "corredor.reception",
     "corredor.pathways",
+    "corredor.planning",
 ]
 
 MIDDLEWARE = [

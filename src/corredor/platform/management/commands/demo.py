@@ -25,8 +25,12 @@ class Command(BaseCommand):
         # The custody clocks raise their alerts (warning, escalation, breach) once a minute.
         sweeper = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "custody_sweep", "--every", "60"],
                                    stdout=subprocess.DEVNULL)
+        # Crisis thresholds are checked on the live figures every ten minutes.
+        watcher = subprocess.Popen([sys.executable, "-m", "corredor.platform.cli", "crisis_watch", "--every", "600"],
+                                   stdout=subprocess.DEVNULL)
         try:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
         finally:
             worker.terminate()
             sweeper.terminate()
+            watcher.terminate()

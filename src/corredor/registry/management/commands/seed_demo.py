@@ -34,6 +34,11 @@ class Command(BaseCommand):
 
             demo_pathways_create(users=users)
             self.stdout.write("Pathways: a family in San Pedro Sula to screen, with a CAM application under way.")
+            from corredor.planning.demo import demo_planning_create
+
+            figures = demo_planning_create(users=users)
+            self.stdout.write(f"Planning: baseline and 50% surge scenarios simulated; {figures.get('alerts', 0)} "
+                              "crisis alert(s) on the live figures.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<12} {spec.role.value:<16} {spec.organisation}"
