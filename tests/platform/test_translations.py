@@ -34,7 +34,8 @@ def test_every_simple_marked_string_is_in_the_catalogue():
     missing = set()
     for path in SRC.rglob("*.html"):
         for text in re.findall(r'{% translate "([^"]+)" %}', path.read_text(encoding="utf-8")):
-            if text not in catalogue:
+            # the template extractor writes a literal % as %% in the catalogue
+            if text not in catalogue and text.replace("%", "%%") not in catalogue:
                 missing.add((path.name, text))
     for path in SRC.rglob("*.py"):
         if "/core/" in str(path) or "/migrations/" in str(path):

@@ -1,5 +1,6 @@
-"""Demo data for capacity planning: the bundled baseline and 50% surge scenarios saved, one simulation of
-each already run, and the crisis thresholds checked on the demo's live figures."""
+"""Demo data for capacity planning: the bundled baseline, the 50% surge waiting in Mexico, and the same surge
+processed at the ports (breaches climb), each simulated once; the crisis thresholds checked on the demo's live
+figures. The planner then asks for a prescription on the processed surge."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def demo_planning_create(*, users: dict[str, User], replications: int = 10) -> d
         return {"skipped": 1}
     coordinator = users["coordinator"]
     runs = 0
-    for name in ("baseline", "surge-50"):
+    for name in ("baseline", "surge-50", "surge-50-processed"):
         text = sim.bundled_scenarios()[name].read_text(encoding="utf-8")
         scenario = services.scenario_save(actor=coordinator, name="", text=text)
         run = services.run_request(actor=coordinator, scenario=scenario, replications=replications, enqueue=False)
