@@ -37,7 +37,8 @@ class Command(BaseCommand):
             from corredor.planning.demo import demo_planning_create
 
             figures = demo_planning_create(users=users)
-            self.stdout.write(f"Planning: baseline and 50% surge scenarios simulated; {figures.get('alerts', 0)} "
+            self.stdout.write(f"Planning: the baseline, a 50% surge and the surge processed at the ports simulated; "
+                              f"{figures.get('alerts', 0)} "
                               "crisis alert(s) on the live figures.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
