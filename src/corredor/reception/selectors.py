@@ -190,6 +190,7 @@ def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> 
         recorded[custody_id].add(rule_id)
     journeys = [core_clocks.Journey(r[6], r[7], stays.get(r[0], [])) for r in rows]
     all_clocks = core_clocks.clocks_many(rules, journeys, now)
+    texts = _blocker_texts()
     result: list[BoardRow] = []
     for r, clocks in zip(rows, all_clocks, strict=True):
         pk, person_id, given, first, second, reference, population, started, transit, isolation, sponsor, version = r
@@ -198,7 +199,8 @@ def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> 
                        started, transit, isolation, sponsor, version, clocks,
                        arrived_here=here[-1].arrived_at if here and not transit else None)
         row.blockers = blockers_for(population=population, facility=facility, latest_referral=latest.get(pk),
-                                    isolation_until=isolation, sponsor_status=sponsor, in_transit=transit, now=now)
+                                    isolation_until=isolation, sponsor_status=sponsor, in_transit=transit, now=now,
+                                    texts=texts)
         row.breach_needs_reason = [c.rule for c in clocks if c.breached and c.rule.id not in recorded[pk]]
         result.append(row)
     never = dt.timedelta(days=36500)
@@ -206,34 +208,43 @@ def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> 
     return facility, result
 
 
-def blockers_for(*, population: str, facility: Facility | None, latest_referral: tuple[str, str] | None,
-                 isolation_until: dt.datetime | None, sponsor_status: str, in_transit: bool,
-                 now: dt.datetime) -> list[str]:
-    """What keeps a person in custody, in the reader's language."""
+def _blocker_texts() -> dict[str, str]:
+    """The blocker phrases in the reader's language, translated once per board rather than once per person."""
     from django.utils.translation import gettext as _
 
+    return {"pending": _("ORR placement pending"), "accepted": _("ORR placement accepted, transport pending"),
+            "declined": _("ORR did not accept (%(reason)s): request again"),
+            "not_requested": _("ORR placement not yet requested"), "isolation": _("In isolation until %(time)s"),
+            "not_found": _("Sponsor not found"), "searching": _("Looking for a sponsor"), "transit": _("In transit")}
+
+
+def blockers_for(*, population: str, facility: Facility | None, latest_referral: tuple[str, str] | None,
+                 isolation_until: dt.datetime | None, sponsor_status: str, in_transit: bool,
+                 now: dt.datetime, texts: dict[str, str] | None = None) -> list[str]:
+    """What keeps a person in custody, in the reader's language."""
+    t = texts or _blocker_texts()
     found: list[str] = []
     status = latest_referral[0] if latest_referral else None
     held_federally = facility is not None and facility.is_federal
     if status == ReferralStatus.REQUESTED:
-        found.append(_("ORR placement pending"))
+        found.append(t["pending"])
     elif status == ReferralStatus.ACCEPTED:
-        found.append(_("ORR placement accepted, transport pending"))
+        found.append(t["accepted"])
     elif population in UNACCOMPANIED and held_federally:
         if status == ReferralStatus.NOT_ACCEPTED and latest_referral:
-            found.append(_("ORR did not accept (%(reason)s): request again") % {
+            found.append(t["declined"] % {
                 "reason": DeclineReason(latest_referral[1]).label if latest_referral[1] else "-"})
         else:
-            found.append(_("ORR placement not yet requested"))
+            found.append(t["not_requested"])
     if isolation_until and isolation_until > now:
         local = core_clocks.local_time(isolation_until, facility.time_zone if facility else "UTC")
-        found.append(_("In isolation until %(time)s") % {"time": local.strftime("%d/%m %H:%M")})
+        found.append(t["isolation"] % {"time": local.strftime("%d/%m %H:%M")})
     if sponsor_status == SponsorStatus.NOT_FOUND:
-        found.append(_("Sponsor not found"))
+        found.append(t["not_found"])
     elif sponsor_status == SponsorStatus.SEARCHING:
-        found.append(_("Looking for a sponsor"))
+        found.append(t["searching"])
     if in_transit:
-        found.append(_("In transit"))
+        found.append(t["transit"])
     return found
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -72,16 +73,23 @@ class Clock:
     @property
     def remaining(self) -> dt.timedelta:
         """Time left before the breach (negative once breached)."""
-        return dt.timedelta(hours=self.rule.limit_hours) - self.elapsed
+        return _hours_delta(self.rule.limit_hours) - self.elapsed
 
     @property
     def breached(self) -> bool:
         return self.level is Level.BREACHED
 
 
+@cache
+def _hours_delta(hours: float) -> dt.timedelta:
+    return dt.timedelta(hours=hours)
+
+
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     """The instant in UTC. Python adds a timedelta to an aware datetime on its wall clock, so arithmetic in a
     zone with daylight saving would be off by an hour across a change: everything here is done in UTC."""
+    if value.tzinfo is dt.UTC:
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
     return value.astimezone(dt.UTC)
