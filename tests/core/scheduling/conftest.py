@@ -17,7 +17,15 @@ import numpy as np
 from hypothesis import strategies as st
 from ortools.graph.python import min_cost_flow
 
-from corredor.core.scheduling.allocator import ExistingAppointment, Policy, PortDay, WaitingCase
+from corredor.core.scheduling import _compiled, allocator
+from corredor.core.scheduling._model import Placement
+from corredor.core.scheduling.allocator import (
+    AllocationResult,
+    ExistingAppointment,
+    Policy,
+    PortDay,
+    WaitingCase,
+)
 
 START = date(2026, 5, 4)
 Slot = tuple[str, date] | None
@@ -75,6 +83,18 @@ def instances(draw: st.DrawFn, *, max_cases: int = 24, max_days: int = 5, port_n
         )
     cases = draw(st.permutations(cases))  # input order never matters
     return Instance(list(cases), capacity, existing, policy)
+
+
+def allocate_compiled(cases: Sequence[WaitingCase], capacity: Sequence[PortDay],
+                      existing: Sequence[ExistingAppointment], policy: Policy, seed: int = 0) -> AllocationResult:
+    """`allocate` through the compiled engine and the compiled queue sort, whatever the number of cases."""
+    return allocator._allocate(cases, capacity, existing, policy, seed, _compiled.place, compiled=True)
+
+
+def placement_lists(placement: Placement) -> tuple[list[int], list[int], list[int], list[bool]]:
+    """An engine's placement as plain lists (the Python engines return lists, the compiled one arrays)."""
+    return (np.asarray(placement.day).tolist(), np.asarray(placement.port).tolist(),
+            np.asarray(placement.via).tolist(), np.asarray(placement.out_of_order).tolist())
 
 
 # --- what every oracle needs -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from corredor.core.scheduling import allocator
+from corredor.core.scheduling import _compiled, _fast, allocator
 from corredor.core.scheduling.allocator import (
     AllocationResult,
     Assignment,
@@ -22,6 +22,8 @@ from corredor.core.scheduling.allocator import (
     allocate,
     allocate_reference,
 )
+
+from .conftest import allocate_compiled, placement_lists
 
 D0 = date(2026, 5, 4)
 D1, D2, D3 = D0 + timedelta(days=1), D0 + timedelta(days=2), D0 + timedelta(days=3)
@@ -48,9 +50,11 @@ def by_id(result: AllocationResult) -> dict[int, Assignment | Unassigned]:
 
 
 def both(*args: object, **kwargs: object) -> AllocationResult:
-    """Run both engines and insist they agree."""
+    """Run every engine and insist they agree: `allocate` (the Python engine at this size), the reference
+    engine and the compiled one."""
     fast = allocate(*args, **kwargs)  # type: ignore[arg-type]
     assert fast == allocate_reference(*args, **kwargs)  # type: ignore[arg-type]
+    assert fast == allocate_compiled(*args, **kwargs)  # type: ignore[arg-type]
     return fast
 
 
@@ -269,6 +273,28 @@ def test_lottery_follows_the_documented_draw() -> None:
     # The rest of the day's seats go in queue order.
     general = [a.case_id for a in result.assignments if a.via == "arrival_order"]
     assert general == [c.case_id for c in cases if c.case_id not in won][: len(general)]
+
+
+def test_huge_parties_and_a_lottery_agree_in_every_engine() -> None:
+    # Party sizes in the tens of thousands: the compiled engine numbers its queues and lottery groups by
+    # sorting instead of through a table over (list, size).
+    cases = [case(i, size=[1, 70_000, 3, 90_000, 2][i % 5], ports=(("SYS",), ("SYS", "CLX"), ("CLX",))[i % 3],
+                  expedite=i % 4 == 0) for i in range(1, 40)]
+    for policy in (Policy(expedite_share=0.2, lottery_share=0.3), Policy(lottery_share=0.5, backfill=False)):
+        result = both(cases, cap("SYS", 100_000, 5, 80_000) + cap("CLX", 4, 95_000), [], policy, seed=9)
+        assert result.stats["lottery_persons"]
+
+
+def test_a_generator_other_than_random_random_draws_in_python() -> None:
+    class Counted(random.Random):
+        pass
+
+    cases = [case(i, size=1 + i % 3) for i in range(1, 30)]
+    prepared = allocator._prepare(cases, cap("SYS", 5, 4, 6), [], Policy(lottery_share=0.5))
+    first, second = Counted(4), Counted(4)
+    compiled = placement_lists(_compiled.place(prepared.inst, True, first))
+    assert compiled == placement_lists(_fast.place(prepared.inst, True, second))
+    assert first.getstate() == second.getstate()
 
 
 def test_the_seed_changes_the_lottery_and_only_the_lottery() -> None:

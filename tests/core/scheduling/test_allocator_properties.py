@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import random
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from corredor.core.scheduling import _compiled, _fast, _reference, allocator
 from corredor.core.scheduling.allocator import AllocationResult, Assignment, allocate, allocate_reference
 
-from .conftest import Instance, instances, queue
+from .conftest import Instance, allocate_compiled, instances, placement_lists, queue
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -127,9 +130,32 @@ def test_invariants(inst: Instance) -> None:
 
 @SETTINGS
 @given(instances())
-def test_the_fast_engine_equals_the_reference(inst: Instance) -> None:
+def test_the_fast_and_compiled_engines_equal_the_reference(inst: Instance) -> None:
     for seed in (0, 7):
-        assert run(inst, seed) == allocate_reference(inst.cases, inst.capacity, inst.existing, inst.policy, seed)
+        expected = allocate_reference(inst.cases, inst.capacity, inst.existing, inst.policy, seed)
+        assert run(inst, seed) == expected
+        assert allocate_compiled(inst.cases, inst.capacity, inst.existing, inst.policy, seed) == expected
+        # Engine by engine, before any result is built; the compiled lottery leaves the generator where the
+        # Python one does.
+        prepared = allocator._prepare(inst.cases, inst.capacity, inst.existing, inst.policy)
+        generators = [random.Random(seed) for _ in range(3)]
+        placements = [placement_lists(engine(prepared.inst, inst.policy.backfill, rng)) for engine, rng
+                      in zip((_reference.place, _fast.place, _compiled.place), generators, strict=True)]
+        assert placements[0] == placements[1] == placements[2]
+        assert generators[0].getstate() == generators[1].getstate() == generators[2].getstate()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**64), st.lists(st.integers(1, 2**63 - 1) | st.integers(1, 40), max_size=60))
+def test_the_compiled_lottery_draws_as_random_randrange(seed: int, totals: list[int]) -> None:
+    """Python's Mersenne Twister and randrange, run in the kernel from the generator's state."""
+    rng = random.Random(seed)
+    _, internal, _ = rng.getstate()
+    mt = np.asarray(internal[:624], dtype=np.int64)
+    pos = np.asarray(internal[624:], dtype=np.int64)
+    for total in [*totals, *range(1, 1500)]:  # long enough to regenerate the state words twice
+        assert _compiled._randbelow(total, mt, pos) == rng.randrange(total)
+    assert (*mt.tolist(), int(pos[0])) == rng.getstate()[1]
 
 
 @SETTINGS

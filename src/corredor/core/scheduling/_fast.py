@@ -1,5 +1,8 @@
 """The fast engine: the same placement as `_reference`, in time proportional to the seats handed out.
 
+`_compiled` runs this algorithm as a numba kernel (for `allocate_arrays`, and for `allocate` on large
+registries); this Python version serves smaller runs, which would not earn back numba's start-up.
+
 Why it is fast. Cases with the same preference list and party size behave identically in a pool: once
 the first of them fails on a day, every one behind it fails too (seats only shrink during a day). So the
 waiting cases live in one min-heap of ranks per (preference list, party size) "queue", and each pool is
@@ -128,7 +131,7 @@ def place(inst: Instance, backfill: bool, rng: random.Random) -> Placement:
     # Queues are numbered in (list, size) order; a lookup table over the packed key avoids a sort.
     active = np.flatnonzero(inst.schedulable & (inst.nb < n_days))
     width = int(inst.size.max(initial=0)) + 1
-    key = inst.cls[active] * width + inst.size[active]
+    key = inst.cls[active].astype(np.int64) * width + inst.size[active]
     present = np.flatnonzero(np.bincount(key)) if len(key) else np.zeros(0, dtype=np.int64)
     lookup = np.zeros(len(present) and int(present[-1]) + 1, dtype=np.int64)
     lookup[present] = np.arange(len(present))
@@ -154,7 +157,10 @@ def place(inst: Instance, backfill: bool, rng: random.Random) -> Placement:
     all_queues = list(range(n_queues))
     expedite: list[bool] = inst.expedite.tolist() if later.any() else []
 
-    lottery_on = any(any(row) for row in inst.lottery)
+    reserve_rows: list[list[int]] = inst.reserve.tolist()
+    lottery_rows: list[list[int]] = inst.lottery.tolist()
+    general_rows: list[list[int]] = inst.general.tolist()
+    lottery_on = any(any(row) for row in lottery_rows)
     lottery = _Lottery(inst, active.tolist()) if lottery_on else None
     if lottery is not None:
         for r in active[at_start].tolist():
@@ -241,16 +247,16 @@ def place(inst: Instance, backfill: bool, rng: random.Random) -> Placement:
             if lottery is not None:
                 lottery.insert(r)
 
-        reserve_seats = [inst.reserve[p][d] for p in range(n_ports)]
+        reserve_seats = [reserve_rows[p][d] for p in range(n_ports)]
         reserve_failed: list[int] = []
         reserve_seated: list[int] = []
         if reserve_queues and any(reserve_seats):
             serve(reserve, reserve_queues, reserve_seats, d, VIA_RESERVE, reserve_failed, reserve_seated)
-        general_seats = [inst.general[p][d] + reserve_seats[p] for p in range(n_ports)]
+        general_seats = [general_rows[p][d] + reserve_seats[p] for p in range(n_ports)]
 
         if lottery is not None:
             for p in range(n_ports):
-                room = inst.lottery[p][d]
+                room = lottery_rows[p][d]
                 while room > 0:
                     r = lottery.draw(p, room, rng)
                     if r < 0:

@@ -1,9 +1,10 @@
 """The plain arrays the two allocation engines share: the prepared instance and the placement they return.
 
-Both engines (`_reference` and `_fast`) read an `Instance` and return a `Placement`; `allocator` turns
-the public inputs into an instance and the placement into the public result. Everything is indexed by
-*rank* (0-based place in the queue), port id (index into the sorted port codes) and day id (index into
-the sorted horizon), so the engines never touch dates, strings or the public dataclasses.
+The engines (`_reference`, `_fast` and the compiled `_compiled`) read an `Instance` and return a
+`Placement`; `allocator` turns the public inputs into an instance and the placement into the public
+result. Everything is indexed by *rank* (0-based place in the queue), port id (index into the sorted port
+codes) and day id (index into the sorted horizon), so the engines never touch dates, strings or the
+public dataclasses.
 """
 
 from __future__ import annotations
@@ -30,27 +31,32 @@ class Instance:
 
     ports: tuple[str, ...]  # sorted port codes; the index is the port id
     days: tuple[date, ...]  # the horizon, ascending; the index is the day id
-    size: np.ndarray  # int64 by rank: party size
-    cls: np.ndarray  # int64 by rank: preference-list id
+    # Integer columns are int64 when numpy prepared them, int32 from the compiled pass (`_compiled.by_rank`).
+    size: np.ndarray  # by rank: party size
+    cls: np.ndarray  # by rank: preference-list id
     classes: list[tuple[int, ...]]  # preference-list id -> port ids in preference order
-    nb: np.ndarray  # int64 by rank: first day id the case may be scheduled on (len(days) = never)
+    nb: np.ndarray  # by rank: first day id the case may be scheduled on (len(days) = never)
     expedite: np.ndarray  # bool by rank
     schedulable: np.ndarray  # bool by rank
-    reserve: list[list[int]]  # [port][day] seats reserved for expedited cases
-    lottery: list[list[int]]  # [port][day] seats drawn by lottery
-    general: list[list[int]]  # [port][day] seats filled in queue order
+    reserve: np.ndarray  # int64 [port, day]: seats reserved for expedited cases
+    lottery: np.ndarray  # int64 [port, day]: seats drawn by lottery
+    general: np.ndarray  # int64 [port, day]: seats filled in queue order
     max_reserve: list[int]  # per port: the largest reserve of any day (a bigger party never fits it)
     max_open: list[int]  # per port: the most seats any day offers after existing appointments
 
 
 @dataclass(slots=True)
 class Placement:
-    """What an engine decided, by rank: day id and port id (-1 when unplaced), how, and whether it jumped."""
+    """What an engine decided, by rank: day id and port id (-1 when unplaced), how, and whether it jumped.
 
-    day: list[int]
-    port: list[int]
-    via: list[int]
-    out_of_order: list[bool]
+    The Python engines return lists; the compiled one arrays (int32 day and port, int8 via, bool), so
+    readers convert with np.asarray to the type they need.
+    """
+
+    day: list[int] | np.ndarray
+    port: list[int] | np.ndarray
+    via: list[int] | np.ndarray  # VIA_* (-1 when unplaced)
+    out_of_order: list[bool] | np.ndarray
 
 
 def usable_ports(ports: tuple[int, ...], size: int, limit: list[int]) -> tuple[int, ...]:

@@ -24,6 +24,9 @@ def place(inst: Instance, backfill: bool, rng: random.Random) -> Placement:
     port = [-1] * n
     via = [-1] * n
     ports_of = [inst.classes[c] for c in inst.cls.tolist()]
+    reserve_rows: list[list[int]] = inst.reserve.tolist()
+    lottery_rows: list[list[int]] = inst.lottery.tolist()
+    general_rows: list[list[int]] = inst.general.tolist()
 
     def serve(d: int, avail: list[int], limit: list[int], candidates: list[int], how: int) -> None:
         blocked = [False] * n_ports
@@ -44,12 +47,12 @@ def place(inst: Instance, backfill: bool, rng: random.Random) -> Placement:
         def waiting(r: int, day_id: int = d) -> bool:
             return schedulable[r] and day[r] < 0 and nb[r] <= day_id
 
-        reserve = [inst.reserve[p][d] for p in range(n_ports)]
+        reserve = [reserve_rows[p][d] for p in range(n_ports)]
         serve(d, reserve, inst.max_reserve, [r for r in range(n) if waiting(r) and expedite[r]], VIA_RESERVE)
-        general = [inst.general[p][d] + reserve[p] for p in range(n_ports)]  # unused reserve is released
+        general = [general_rows[p][d] + reserve[p] for p in range(n_ports)]  # unused reserve is released
 
         for p in range(n_ports):
-            room = inst.lottery[p][d]
+            room = lottery_rows[p][d]
             while room > 0:
                 pool = sorted((sizes[r], r) for r in range(n) if waiting(r) and p in ports_of[r] and sizes[r] <= room)
                 if not pool:

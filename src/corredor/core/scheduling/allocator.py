@@ -65,13 +65,19 @@ lexicographically best assignment in queue order, each case taking its best (day
 of it (checked against OR-Tools' min-cost flow for parties of one, and by enumerating every assignment for
 families; under strict order, best among assignments where nobody jumps).
 
-`allocate_reference` computes the same result with a deliberately plain engine (slow); the tests hold the
-two equal. `allocate` pauses the cyclic garbage collector while it runs (see `_collector_paused`).
+Engines. Three engines place the cases, all by the rules above and with identical results: `_reference`
+(the rules written plainly; slow), `_fast` (Python, in time proportional to the seats handed out) and
+`_compiled` (the same algorithm as a numba kernel, lottery included: it reproduces `random.Random`'s
+draws). `allocate` runs `_fast` below COMPILED_FROM_CASES cases and `_compiled` from there on (the compiled
+engine's first use in a process costs importing numba and loading the cached kernels, which a small run
+would not earn back); `allocate_reference` runs `_reference`. The tests hold the three equal case by case.
+`allocate` pauses the cyclic garbage collector while it runs (see `_collector_paused`).
 
 `allocate_arrays` is the same problem for whole-registry sweeps: columns in (`ArrayInstance`, one numpy
 entry per case), columns out (`ArrayResult`: port, day, via, position, port choice, out_of_order and
-unassigned code per case), through the same preparation and the same engine, without reasons. The tests
-hold its decisions equal to `allocate`'s case by case.
+unassigned code per case), without reasons. It always runs compiled: validation, queue order, the columns
+by rank, the engine and the per-case result columns are compiled passes (`_compiled`). The tests hold its
+decisions equal to `allocate`'s case by case (for small instances, against the Python engine).
 
 Results are ordered by position. Every Assignment.reason states the position (with thousands separators)
 and the place-in-line date, the expedite reason if any, "lottery draw" for lottery seats, "family of N
@@ -85,12 +91,15 @@ from __future__ import annotations
 
 import gc
 import random
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 from operator import attrgetter
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -255,6 +264,11 @@ class AllocationResult:
 
 Engine = Callable[[Instance, bool, random.Random], Placement]
 
+# From this many cases `allocate` runs the compiled engine. Below it `_fast` places everyone in well under a
+# tenth of a second, less than what the compiled engine's first use costs a process (importing numba and
+# loading the cached kernels: two to three seconds; the benchmark prints it). Both give identical results.
+COMPILED_FROM_CASES = 100_000
+
 
 def allocate(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing: Sequence[ExistingAppointment],
              policy: Policy, seed: int = 0) -> AllocationResult:
@@ -264,7 +278,25 @@ def allocate(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     2**31 or more), a case without ports or listing a port twice, a port-day listed twice in `capacity`,
     or negative capacity. Case ids and tiebreaks must fit in 64 bits (OverflowError otherwise).
     """
-    return _allocate(cases, capacity, existing, policy, seed, _fast.place)
+    engine, compiled = _engine(len(cases))
+    return _allocate(cases, capacity, existing, policy, seed, engine, compiled)
+
+
+def _engine(cases: int) -> tuple[Engine, bool]:
+    """`allocate`'s engine for this many cases, and whether the compiled queue sort goes with it."""
+    if cases >= COMPILED_FROM_CASES:
+        return _compiled_module().place, True
+    return _fast.place, False
+
+
+def _compiled_module() -> ModuleType:
+    """The compiled kernels, imported on first use: importing numba alone takes about a second."""
+    module = sys.modules.get(f"{__package__}._compiled")
+    if module is None:
+        from . import _compiled
+
+        module = _compiled
+    return module
 
 
 def allocate_reference(cases: Sequence[WaitingCase], capacity: Sequence[PortDay],
@@ -326,14 +358,16 @@ class ArrayResult:
 
 def allocate_arrays(instance: ArrayInstance, policy: Policy, seed: int = 0,
                     existing: Sequence[ExistingAppointment] = ()) -> ArrayResult:
-    """Allocate a whole registry given as arrays: the same rules, engine and result as `allocate`, no reasons.
+    """Allocate a whole registry given as arrays: the same rules and decisions as `allocate`, no reasons.
 
+    Runs compiled (`_compiled`); the first call in a process imports numba and loads the kernels.
     Raises ValueError on malformed input, as `allocate` does, and on arrays of the wrong length or shape,
     a port index out of range, padding before a port, or days not strictly increasing.
     """
+    compiled = _compiled_module()
     with _collector_paused():
         cols = _prepare_arrays(instance, existing, policy)
-        placement = _fast.place(cols.inst, policy.backfill, random.Random(seed))  # noqa: S311 (as in allocate)
+        placement = compiled.place(cols.inst, policy.backfill, random.Random(seed))  # noqa: S311 (as in allocate)
         return _array_result(cols, placement, policy, seed)
 
 
@@ -343,6 +377,7 @@ class _Columns:
     order: np.ndarray  # rank -> input index
     status: np.ndarray  # by rank
     caller_port: np.ndarray  # sorted port id -> index into instance.ports (-1: a port only in `existing`)
+    given: tuple[str, ...]  # instance.ports
     day_ordinals: np.ndarray  # int64 day id -> ordinal
     choice_table: np.ndarray  # [class, port id] -> 1-based preference (0: not listed)
 
@@ -352,18 +387,21 @@ def _prepare_arrays(instance: ArrayInstance, existing: Sequence[ExistingAppointm
     for name in ("party_size", "place_in_line", "tiebreak", "expedite", "ready", "rescheduled", "not_before"):
         if np.shape(getattr(instance, name)) != (n,):
             raise ValueError(f"{name} must have one entry per case ({n})")
-    prefs = np.asarray(instance.port_prefs, dtype=np.int64)
+    # Integer columns stay in the type given when it is int16, int32 or int64 (no copies: the compiled
+    # passes take each of these); any other type is read as int64.
+    prefs = _integers(instance.port_prefs)
     if prefs.ndim != 2 or prefs.shape[0] != n or (n and prefs.shape[1] == 0):
         raise ValueError("port_prefs must have shape (cases, k) with k >= 1")
-    ids = np.asarray(instance.case_id, dtype=np.int64)
-    sizes = np.asarray(instance.party_size, dtype=np.int64)
-    _check_ids_and_sizes(ids, sizes)
+    ids = _integers(instance.case_id)
+    sizes = _integers(instance.party_size)
+    compiled = _compiled_module()
+    _check_ids_and_sizes(ids, sizes, compiled=True)
 
     given = tuple(instance.ports)
     if len(set(given)) != len(given):
         raise ValueError("ports lists a code twice")
     day_ordinals = np.asarray(instance.days, dtype=np.int64).reshape(-1)
-    if len(day_ordinals) > 1 and (np.diff(day_ordinals) <= 0).any():
+    if len(day_ordinals) > 1 and (day_ordinals[1:] <= day_ordinals[:-1]).any():
         raise ValueError("days must be strictly increasing")
     capacity = np.asarray(instance.capacity, dtype=np.int64)
     if capacity.shape != (len(given), len(day_ordinals)):
@@ -380,42 +418,26 @@ def _prepare_arrays(instance: ArrayInstance, existing: Sequence[ExistingAppointm
     cap = np.zeros((len(port_codes), len(day_ordinals)), dtype=np.int64)
     cap[sorted_of_given] = capacity
 
-    # Preference lists: validate, then number the distinct ones through one packed key per case.
-    listed = prefs >= 0
-    if n and (not listed[:, 0].all() or (listed[:, 1:] & ~listed[:, :-1]).any()):
+    # Preference lists: validated and numbered in one compiled pass (on the caller's port indexes); only the
+    # distinct lists are then mapped to engine port ids.
+    fault, row, cls_input, first = compiled.classify(prefs, len(given))
+    if fault == 1:
         raise ValueError("every case needs at least one port, and -1 may only pad the end of port_prefs")
-    if n and (prefs.max() >= len(given) or prefs.min() < -1):
+    if fault == 2:
         raise ValueError("port_prefs names a port index outside ports")
-    k = prefs.shape[1] if n else 0
-    for a in range(k):
-        for b in range(a + 1, k):
-            twice = np.flatnonzero(listed[:, b] & (prefs[:, a] == prefs[:, b]))
-            if len(twice):
-                named = tuple(given[p] for p in prefs[twice[0]][listed[twice[0]]].tolist())
-                raise ValueError(f"a preference list names a port twice: {named}")
-    mapped = np.where(listed, sorted_of_given[np.maximum(prefs, 0)], -1) if n else prefs
-    base = len(port_codes) + 1
-    if base ** k < 1 << 62:
-        key = np.zeros(n, dtype=np.int64)
-        for column in range(k):
-            key = key * base + (mapped[:, column] + 1)
-        if base ** k <= max(1 << 16, 4 * n):  # few possible lists: a lookup table instead of a sort
-            present = np.flatnonzero(np.bincount(key, minlength=1))
-            lookup = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
-            lookup[present] = np.arange(len(present))
-            cls_input = lookup[key]
-            first = np.zeros(len(present), dtype=np.int64)
-            first[cls_input] = np.arange(n)  # any member's row describes its list
-        else:
-            _, first, cls_input = np.unique(key, return_index=True, return_inverse=True)
-        rows = mapped[first]
+    if fault == 3:
+        named = tuple(given[p] for p in prefs[row].tolist() if p >= 0)
+        raise ValueError(f"a preference list names a port twice: {named}")
+    if cls_input is not None:
+        rows = prefs[first]
     else:  # very many ports and long lists: compare rows (slower, never overflows)
-        rows, cls_input = np.unique(mapped, axis=0, return_inverse=True)
-    cls_input = np.asarray(cls_input, dtype=np.int64).reshape(n)
+        rows, cls_input = np.unique(prefs, axis=0, return_inverse=True)
+    rows = np.where(rows >= 0, sorted_of_given[np.maximum(rows, 0)], -1)
+    cls_input = np.asarray(cls_input).reshape(n)  # int32 from the compiled pass, int64 from np.unique
     classes = [tuple(p for p in row if p >= 0) for row in rows.tolist()]
     choice_table = np.zeros((max(len(classes), 1), len(port_codes)), dtype=np.int64)
-    for c, listed_ports in enumerate(classes):
-        choice_table[c, list(listed_ports)] = np.arange(1, len(listed_ports) + 1)
+    on_list = rows >= 0  # [list, j]: the list's j-th choice is rows[list, j]
+    choice_table[np.nonzero(on_list)[0], rows[on_list]] = np.nonzero(on_list)[1] + 1
 
     day_id = {d: i for i, d in enumerate(day_ordinals.tolist())}
     used = np.zeros_like(cap)
@@ -429,67 +451,50 @@ def _prepare_arrays(instance: ArrayInstance, existing: Sequence[ExistingAppointm
             used[port_id[appointment.port], d_id] += appointment.party_size
     remaining, reserve, lottery, general = _seats(cap, used, policy)
 
-    not_before = np.asarray(instance.not_before, dtype=np.int64)
-    nb = np.where(not_before > 0, np.searchsorted(day_ordinals, not_before, side="left"), 0)
     inst, order, status = _queued(
         ids=ids, sizes=sizes, cls_input=cls_input, classes=classes,
-        line_day=np.asarray(instance.place_in_line, dtype=np.int64),
-        tiebreak=np.asarray(instance.tiebreak, dtype=np.int64),
-        rescheduled=np.asarray(instance.rescheduled, dtype=bool), nb=nb,
+        line_day=_integers(instance.place_in_line), tiebreak=_integers(instance.tiebreak),
+        rescheduled=np.asarray(instance.rescheduled, dtype=bool), not_before=_integers(instance.not_before),
+        day_ordinals=day_ordinals,
         expedite=np.asarray(instance.expedite, dtype=bool), ready=np.asarray(instance.ready, dtype=bool),
-        scheduled=np.isin(ids, np.fromiter(scheduled_ids, dtype=np.int64, count=len(scheduled_ids))),
+        scheduled=np.isin(ids, np.fromiter(scheduled_ids, dtype=np.int64, count=len(scheduled_ids)))
+        if scheduled_ids else np.zeros(n, dtype=bool),
         ports=tuple(port_codes), days=tuple(map(date.fromordinal, day_ordinals.tolist())), remaining=remaining,
-        reserve=reserve, lottery=lottery, general=general)
-    return _Columns(inst=inst, order=order, status=status, caller_port=caller_port, day_ordinals=day_ordinals,
-                    choice_table=choice_table)
+        reserve=reserve, lottery=lottery, general=general, compiled=True)
+    return _Columns(inst=inst, order=order, status=status, caller_port=caller_port, given=given,
+                    day_ordinals=day_ordinals, choice_table=choice_table)
+
+
+def _integers(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    return values if values.dtype in (np.int16, np.int32, np.int64) else values.astype(np.int64)
 
 
 def _array_result(cols: _Columns, placement: Placement, policy: Policy, seed: int) -> ArrayResult:
     inst = cols.inst
     n = len(inst.size)
-    d_rank = np.asarray(placement.day, dtype=np.int64).reshape(n)
-    p_rank = np.asarray(placement.port, dtype=np.int64).reshape(n)
-    v_rank = np.asarray(placement.via, dtype=np.int64).reshape(n)
-    on = d_rank >= 0
-    order = cols.order
-
-    def by_case(values: np.ndarray, dtype: type) -> np.ndarray:
-        out: np.ndarray = np.empty(n, dtype=dtype)
-        out[order] = values
-        return out
-
-    port = by_case(np.where(on, cols.caller_port[p_rank], -1), np.int16)
-    day = by_case(np.where(on, cols.day_ordinals[d_rank] if len(cols.day_ordinals) else 0, 0), np.int32)
-    via = by_case(_ARRAY_VIA[v_rank], np.int8)
-    position = by_case(np.arange(1, n + 1, dtype=np.int64), np.int64)
-    choice = by_case(np.where(on, cols.choice_table[inst.cls, np.maximum(p_rank, 0)], 0), np.int8)
-    out_of_order = by_case(np.asarray(placement.out_of_order, dtype=bool).reshape(n), bool)
-    unassigned = by_case(np.where(on, 0, _ARRAY_CODE_OF_STATUS[cols.status]), np.int8)
-
-    n_ports, n_days = len(inst.ports), len(inst.days)
-    persons: dict[int, int] = {}
-    used = np.zeros((n_ports, n_days), dtype=np.int64)
-    for how in (VIA_RESERVE, VIA_LOTTERY, VIA_ARRIVAL):
-        mask = v_rank == how
-        flat = np.bincount(p_rank[mask] * n_days + d_rank[mask], weights=inst.size[mask],
-                           minlength=n_ports * n_days)[: n_ports * n_days].astype(np.int64)
-        persons[how] = int(flat.sum())
-        used += flat.reshape(n_ports, n_days)
-    counts = np.bincount(unassigned, minlength=len(UNASSIGNED_CODES)).tolist()
+    n_days = len(inst.days)
+    port, day, via, position, choice, out_of_order, unassigned, by_via, counts, everyone, jumped = \
+        _compiled_module().scatter(cols.order, placement, cols.status, inst.cls, inst.size, cols.caller_port,
+                                   cols.day_ordinals, cols.choice_table, _ARRAY_VIA, _ARRAY_CODE_OF_STATUS,
+                                   len(cols.given), n_days)  # by_via: persons per [via, caller's port, day]
+    persons = by_via.sum(axis=(1, 2)).tolist()
+    used = by_via.sum(axis=0)
+    counts = counts.tolist()  # cases per UNASSIGNED_CODES entry
     stats: dict[str, object] = {
         "policy_version": policy.version,
         "seed": seed,
         "cases": n,
-        "persons": int(inst.size.sum()),
-        "assigned_cases": int(on.sum()),
+        "persons": int(everyone),
+        "assigned_cases": counts[0],
         "assigned_persons": int(used.sum()),
         "unassigned_by_code": dict(zip(CODES, counts[1:], strict=True)),
-        "out_of_order": int(out_of_order.sum()),
+        "out_of_order": int(jumped),
         "expedite_persons": persons[VIA_RESERVE],
         "lottery_persons": persons[VIA_LOTTERY],
         "arrival_order_persons": persons[VIA_ARRIVAL],
         "horizon": [d.isoformat() for d in inst.days[:1] + inst.days[-1:]],
-        "used": used[np.flatnonzero(cols.caller_port >= 0)][np.argsort(cols.caller_port[cols.caller_port >= 0])],
+        "used": used,
     }
     return ArrayResult(port=port, day=day, via=via, position=position, port_choice=choice,
                        out_of_order=out_of_order, unassigned_code=unassigned, stats=stats)
@@ -515,7 +520,7 @@ class _Prepared:
     ids: np.ndarray  # int64 by rank: case ids
     rescheduled: np.ndarray  # bool by rank
     has_not_before: np.ndarray  # bool by rank
-    status: np.ndarray  # int64 by rank: one of the _STATUS_* values
+    status: np.ndarray  # by rank: one of the _STATUS_* values (int64, or int8 from the compiled pass)
     existing_of: dict[int, ExistingAppointment]
     capacity: np.ndarray  # [port, day] published capacity (0 where not published)
     published: np.ndarray  # [port, day] True where the port-day is in `capacity`
@@ -523,8 +528,15 @@ class _Prepared:
     remaining: np.ndarray  # [port, day] capacity left after existing appointments
 
 
+@lru_cache(maxsize=64)
+def _exact(share: float) -> Fraction:
+    return Fraction(repr(share))  # "0.29" means 29/100: floor(100 * 0.29) is 29, not 28
+
+
 def _shares(capacity: np.ndarray, share: float) -> np.ndarray:
-    exact = Fraction(repr(share))  # "0.29" means 29/100: floor(100 * 0.29) is 29, not 28
+    exact = _exact(share)
+    if exact.denominator < 1 << 62 and exact.numerator * int(capacity.max(initial=0)) < 1 << 62:
+        return capacity * exact.numerator // exact.denominator  # exact in int64 (capacity is never negative)
     # Python integers: a share written as 1e-20 has a denominator beyond 64 bits.
     seats = [[seats * exact.numerator // exact.denominator for seats in row] for row in capacity.tolist()]
     return np.asarray(seats, dtype=np.int64).reshape(capacity.shape)
@@ -535,7 +547,7 @@ def _column(cases: Sequence[WaitingCase], name: str, dtype: type, n: int) -> np.
 
 
 def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing: Sequence[ExistingAppointment],
-             policy: Policy) -> _Prepared:
+             policy: Policy, compiled: bool = False) -> _Prepared:
     # Each pass over a million cases costs tens of milliseconds, so every attribute is read exactly once,
     # in input order, into an array; the queue order is then applied to the arrays.
     n = len(cases)
@@ -585,21 +597,20 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
     remaining, reserve, lottery, general = _seats(cap, used, policy)
 
     not_before = list(map(attrgetter("not_before"), cases))
-    nb = np.zeros(n, dtype=np.int64)
+    not_before_ordinal = np.zeros(n, dtype=np.int64)
     with_nb = [i for i, value in enumerate(not_before) if value is not None]
-    if with_nb:
-        day_ordinals = np.asarray([d.toordinal() for d in days], dtype=np.int64)
-        nb[with_nb] = np.searchsorted(day_ordinals, [not_before[i].toordinal() for i in with_nb], side="left")
+    not_before_ordinal[with_nb] = [not_before[i].toordinal() for i in with_nb]
     rescheduled = _column(cases, "rescheduled", bool, n)
     line_day = np.fromiter(map(date.toordinal, map(attrgetter("place_in_line"), cases)), dtype=np.int64, count=n)
     scheduled = np.isin(ids, np.fromiter(existing_of, dtype=np.int64, count=len(existing_of)))
     classes = [tuple(port_id[p] for p in ports) for ports in class_of]
     inst, order, status = _queued(
         ids=ids, sizes=sizes, cls_input=cls_input, classes=classes, line_day=line_day,
-        tiebreak=_column(cases, "tiebreak", np.int64, n), rescheduled=rescheduled, nb=nb,
+        tiebreak=_column(cases, "tiebreak", np.int64, n), rescheduled=rescheduled, not_before=not_before_ordinal,
+        day_ordinals=np.asarray([d.toordinal() for d in days], dtype=np.int64),
         expedite=_column(cases, "expedite", bool, n), ready=_column(cases, "ready", bool, n), scheduled=scheduled,
         ports=tuple(port_codes), days=tuple(days), remaining=remaining, reserve=reserve, lottery=lottery,
-        general=general)
+        general=general, compiled=compiled)
     has_not_before = np.zeros(n, dtype=bool)
     has_not_before[with_nb] = True
     return _Prepared(inst=inst, cases=cases, order=order.tolist(), order_array=order, ids=ids[order],
@@ -608,14 +619,26 @@ def _prepare(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing
                      remaining=remaining)
 
 
-def _check_ids_and_sizes(ids: np.ndarray, sizes: np.ndarray) -> None:
-    sorted_ids = np.sort(ids)
-    repeated = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
-    if len(repeated):
-        raise ValueError(f"case {int(repeated[0])} is listed twice")
-    if len(sizes) and sizes.min() < 1:
+def _check_ids_and_sizes(ids: np.ndarray, sizes: np.ndarray, compiled: bool = False) -> None:
+    if compiled:
+        repeated, too_small, too_large = _compiled_module().id_and_size_faults(ids, sizes)
+    else:
+        repeated = None
+        if len(ids):
+            low = int(ids.min())
+            if int(ids.max()) - low < 4 * len(ids) + 1024:  # ids from a database sequence: count them, no sort
+                twice = np.flatnonzero(np.bincount(ids - low) > 1) + low
+            else:
+                sorted_ids = np.sort(ids)
+                twice = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]]
+            repeated = int(twice[0]) if len(twice) else None
+        too_small = bool(len(sizes)) and sizes.min() < 1
+        too_large = bool(len(sizes)) and sizes.max() >= 1 << 31
+    if repeated is not None:
+        raise ValueError(f"case {repeated} is listed twice")
+    if too_small:
         raise ValueError("every party needs at least one person")
-    if len(sizes) and sizes.max() >= 1 << 31:  # keeps the engines' packed (list, size) keys within 64 bits
+    if too_large:  # keeps the engines' packed (list, size) keys within 64 bits
         raise ValueError("a party size of 2**31 or more is not a party")
 
 
@@ -629,35 +652,49 @@ def _seats(capacity: np.ndarray, used: np.ndarray,
 
 
 def _queued(*, ids: np.ndarray, sizes: np.ndarray, cls_input: np.ndarray, classes: list[tuple[int, ...]],
-            line_day: np.ndarray, tiebreak: np.ndarray, rescheduled: np.ndarray, nb: np.ndarray,
-            expedite: np.ndarray, ready: np.ndarray, scheduled: np.ndarray, ports: tuple[str, ...],
-            days: tuple[date, ...], remaining: np.ndarray, reserve: np.ndarray, lottery: np.ndarray,
-            general: np.ndarray) -> tuple[Instance, np.ndarray, np.ndarray]:
+            line_day: np.ndarray, tiebreak: np.ndarray, rescheduled: np.ndarray, not_before: np.ndarray,
+            day_ordinals: np.ndarray, expedite: np.ndarray, ready: np.ndarray, scheduled: np.ndarray,
+            ports: tuple[str, ...], days: tuple[date, ...], remaining: np.ndarray, reserve: np.ndarray,
+            lottery: np.ndarray, general: np.ndarray, compiled: bool) -> tuple[Instance, np.ndarray, np.ndarray]:
     """The engines' instance from validated columns in input order; also the queue order and status by rank.
 
     Shared by `allocate` (columns read from WaitingCase objects) and `allocate_arrays` (columns given).
-    `cls_input` indexes `classes` (port ids into the sorted `ports`); `nb` is a day id.
+    `cls_input` indexes `classes` (port ids into the sorted `ports`); `not_before` is a day ordinal (0: none),
+    and a case's first day id is the first horizon day (`day_ordinals`) on or after it. With `compiled`, the
+    queue order and the columns by rank come from compiled passes (`_compiled.queue_order`, a radix sort
+    giving np.lexsort's order, which stays the fallback; `_compiled.by_rank`); otherwise numpy computes them.
     """
     n = len(ids)
-    # Queue order: rescheduled first, then place in line, tiebreak, case id. Day ordinals fit in 22 bits,
-    # so "rescheduled first" and the date share one sort key.
-    first_key = np.where(rescheduled, 0, 1 << 22) + line_day
-    order = np.lexsort((ids, tiebreak, first_key)) if n else np.zeros(0, dtype=np.int64)
+    # Queue order: rescheduled first, then place in line, tiebreak, case id (unique, so the order is total).
+    order = _compiled_module().queue_order(rescheduled, line_day, tiebreak, ids) if compiled else None
+    if order is None:
+        # Day ordinals fit in 22 bits, so "rescheduled first" and the date share one sort key.
+        first_key = np.where(rescheduled, 0, 1 << 22) + line_day
+        order = np.lexsort((ids, tiebreak, first_key)) if n else np.zeros(0, dtype=np.int64)
 
     max_open = remaining.max(axis=1, initial=0)
     max_reserve = reserve.max(axis=1, initial=0)
     class_max = np.asarray([max(int(max_open[p]) for p in ports) for ports in classes] or [0], dtype=np.int64)
-    status = np.full(n, _STATUS_WAITING, dtype=np.int64)
-    case_max = class_max[cls_input]
-    status[(sizes > case_max) & (case_max > 0)] = _STATUS_TOO_LARGE  # ports never open: "no capacity" instead
-    status[~ready] = _STATUS_NOT_READY
-    status[scheduled] = _STATUS_SCHEDULED
-    status = status[order]
+    if compiled:
+        size_r, cls_r, nb_r, expedite_r, status, schedulable = _compiled_module().by_rank(
+            order, sizes, cls_input, not_before, day_ordinals, expedite, ready, scheduled, class_max,
+            (_STATUS_WAITING, _STATUS_NOT_READY, _STATUS_SCHEDULED, _STATUS_TOO_LARGE))
+    else:
+        nb = np.zeros(n, dtype=np.int64)
+        later = np.flatnonzero(not_before > 0)
+        nb[later] = np.searchsorted(day_ordinals, not_before[later], side="left")
+        status = np.full(n, _STATUS_WAITING, dtype=np.int64)
+        case_max = class_max[cls_input]
+        status[(sizes > case_max) & (case_max > 0)] = _STATUS_TOO_LARGE  # ports never open: "no capacity"
+        status[~ready] = _STATUS_NOT_READY
+        status[scheduled] = _STATUS_SCHEDULED
+        status = status[order]
+        size_r, cls_r, nb_r, expedite_r = sizes[order], cls_input[order], nb[order], expedite[order]
+        schedulable = status == _STATUS_WAITING
 
     inst = Instance(
-        ports=ports, days=days, size=sizes[order], cls=cls_input[order], classes=classes,
-        nb=nb[order], expedite=expedite[order], schedulable=status == _STATUS_WAITING,
-        reserve=reserve.tolist(), lottery=lottery.tolist(), general=general.tolist(),
+        ports=ports, days=days, size=size_r, cls=cls_r, classes=classes, nb=nb_r, expedite=expedite_r,
+        schedulable=schedulable, reserve=reserve, lottery=lottery, general=general,
         max_reserve=max_reserve.tolist(), max_open=max_open.tolist(),
     )
     return inst, order, status
@@ -975,9 +1012,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _allocate(cases: Sequence[WaitingCase], capacity: Sequence[PortDay], existing: Sequence[ExistingAppointment],
-              policy: Policy, seed: int, engine: Engine) -> AllocationResult:
+              policy: Policy, seed: int, engine: Engine, compiled: bool = False) -> AllocationResult:
     with _collector_paused():
-        prep = _prepare(cases, capacity, existing, policy)
+        prep = _prepare(cases, capacity, existing, policy, compiled)
         # A reproducible draw that anyone can re-run from the published seed, not a secret: no CSPRNG.
         placement = engine(prep.inst, policy.backfill, random.Random(seed))  # noqa: S311
         return _build(prep, placement, policy, seed)
