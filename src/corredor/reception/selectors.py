@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+import numpy as np
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from corredor.accounts.models import User
@@ -161,8 +162,23 @@ def _board_queryset() -> QuerySet[Custody]:
                               Prefetch("breaches", queryset=Breach.objects.all(), to_attr="recorded_breaches")))
 
 
+@dataclass(frozen=True)
+class BoardPage:
+    facility: Facility
+    rows: list[BoardRow]  # the tightest `limit` people (everyone when no limit)
+    total: int
+    levels: Counter[int]  # worst running-or-breached clock level per person, over everyone
+
+
 def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> tuple[Facility, list[BoardRow]]:
-    """Everyone in custody at (or travelling to) a facility, tightest clock first, with what blocks them.
+    """Everyone in custody at (or travelling to) a facility, tightest clock first, with what blocks them."""
+    page = board_page(user=user, facility_code=facility_code, now=now, limit=None)
+    return page.facility, page.rows
+
+
+def board_page(*, user: User, facility_code: str, now: dt.datetime | None = None, limit: int | None = 200
+               ) -> BoardPage:
+    """The board: everyone's clocks computed and sorted (tightest first), rows built for the first `limit`.
 
     Built from a handful of column queries (no model instance per person) and the clocks computed as arrays,
     so a facility holding thousands stays quick (benchmarks/custody_board.py)."""
@@ -180,20 +196,27 @@ def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> 
                                                        .values_list("custody_id", "facility_id", "arrived_at",
                                                                     "departed_at")):
         stays[custody_id].append(core_clocks.Stay(kinds[facility_id], arrived, departed))
+    journeys = [core_clocks.Journey(r[6], r[7], stays.get(r[0], [])) for r in rows]
+    table = core_clocks.ClockTable(rules, journeys, now)
+    started = np.array([r[7].timestamp() for r in rows]) if rows else np.zeros(0)
+    order = np.lexsort((started, table.tightest)).tolist()  # tightest running clock first, then longest held
+    levels: Counter[int] = Counter(table.worst.tolist())
+    chosen = order if limit is None else order[:limit]
+    chosen_ids = [rows[i][0] for i in chosen]
     latest: dict[int, tuple[str, str]] = {}
-    for custody_id, status, reason in (OrrReferral.objects.filter(custody__in=open_here)
+    for custody_id, status, reason in (OrrReferral.objects.filter(custody_id__in=chosen_ids)
                                        .order_by("custody_id", "requested_at", "id")
                                        .values_list("custody_id", "status", "decline_reason")):
         latest[custody_id] = (status, reason)
     recorded: dict[int, set[str]] = defaultdict(set)
-    for custody_id, rule_id in Breach.objects.filter(custody__in=open_here).values_list("custody_id", "rule_id"):
+    for custody_id, rule_id in Breach.objects.filter(custody_id__in=chosen_ids).values_list("custody_id", "rule_id"):
         recorded[custody_id].add(rule_id)
-    journeys = [core_clocks.Journey(r[6], r[7], stays.get(r[0], [])) for r in rows]
-    all_clocks = core_clocks.clocks_many(rules, journeys, now)
     texts = _blocker_texts()
     result: list[BoardRow] = []
-    for r, clocks in zip(rows, all_clocks, strict=True):
-        pk, person_id, given, first, second, reference, population, started, transit, isolation, sponsor, version = r
+    for i in chosen:
+        pk, person_id, given, first, second, reference, population, started, transit, isolation, sponsor, version = \
+            rows[i]
+        clocks = table.clocks(i)
         here = stays.get(pk, [])
         row = BoardRow(pk, person_id, " ".join(x for x in (given, first, second) if x), reference, population,
                        started, transit, isolation, sponsor, version, clocks,
@@ -203,9 +226,7 @@ def board(*, user: User, facility_code: str, now: dt.datetime | None = None) -> 
                                     texts=texts)
         row.breach_needs_reason = [c.rule for c in clocks if c.breached and c.rule.id not in recorded[pk]]
         result.append(row)
-    never = dt.timedelta(days=36500)
-    result.sort(key=lambda r: (r.tightest.remaining if r.tightest and r.tightest.running else never, r.started_at))
-    return facility, result
+    return BoardPage(facility, result, len(rows), levels)
 
 
 def _blocker_texts() -> dict[str, str]:
@@ -329,6 +350,11 @@ def occupancy_over_time(*, user: User, facility: Facility, start: dt.date, days:
     return OccupancySeries(day_list, dict(counts), total, beds)
 
 
+def breach_total(*, facility: Facility) -> int:
+    """How many breaches were recorded at a facility (for a board whose reader was already checked)."""
+    return Breach.objects.filter(facility=facility).count()
+
+
 def breach_counts(*, user: User, facility: Facility | None = None) -> list[tuple[str, str, int]]:
     """Recorded breaches by rule and reason (what planners and the public accountability report count)."""
     if not user_has_permission(user=user, permission=Permission.OCCUPANCY_VIEW):
@@ -336,8 +362,8 @@ def breach_counts(*, user: User, facility: Facility | None = None) -> list[tuple
     qs = Breach.objects.all()
     if facility is not None:
         qs = qs.filter(facility=facility)
-    counted = Counter(qs.values_list("rule_id", "reason_code"))
-    return sorted(((rule, reason, n) for (rule, reason), n in counted.items()), key=lambda r: (-r[2], r[0]))
+    counted = qs.values_list("rule_id", "reason_code").annotate(n=Count("id")).order_by()
+    return sorted(((rule, reason, n) for rule, reason, n in counted), key=lambda r: (-r[2], r[0]))
 
 
 # --- ORR and alerts -----------------------------------------------------------------------------------

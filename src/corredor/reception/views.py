@@ -102,22 +102,21 @@ def _board_context(request: HttpRequest, code: str) -> dict[str, Any]:
     the template stays a plain loop (a facility may hold thousands)."""
     user: Any = request.user
     now = timezone.now()
-    facility, rows = selectors.board(user=user, facility_code=code, now=now)
+    show_all = request.GET.get("all") == "1"
+    page = selectors.board_page(user=user, facility_code=code, now=now, limit=None if show_all else BOARD_PAGE)
+    facility = page.facility
     language = getattr(request, "LANGUAGE_CODE", "es")
     zone = ZoneInfo(facility.time_zone)
     level_words = {"breached": _("BREACHED"), "escalated": _("ESCALATED"), "warn": _("WARNING"), "met": _("met"),
                    "ok": _("on time")}
     labels = {r.id: r.label(language) for r in active_rules()}
-    show_all = request.GET.get("all") == "1"
     link = reverse("reception:custody", kwargs={"custody_id": 0})[:-2]  # ".../custody/" + id + "/"
-    counts = {"breached": 0, "escalated": 0, "warn": 0}
+    lv = core_clocks.Level
+    counts = {"breached": page.levels[lv.BREACHED], "escalated": page.levels[lv.ESCALATED],
+              "warn": page.levels[lv.WARNING]}
     view_rows: list[dict[str, Any]] = []
-    for row in rows:
+    for row in page.rows:
         level = LEVEL_CLASS[core_clocks.Level(row.level)] if row.clocks else "none"
-        if level in counts:
-            counts[level] += 1
-        if not show_all and len(view_rows) >= BOARD_PAGE:
-            continue
         clocks = [{"label": labels.get(k.rule.id, k.rule.id), "level": LEVEL_CLASS[k.level],
                    "left": _hours(k.remaining),
                    "due": k.deadline.astimezone(zone).strftime("%d/%m %H:%M") if k.running else ""}
@@ -130,9 +129,9 @@ def _board_context(request: HttpRequest, code: str) -> dict[str, Any]:
             "arrived_here": row.arrived_here.astimezone(zone).strftime("%d/%m %H:%M") if row.arrived_here else "",
             "clocks": clocks, "first": first, "first_word": level_words.get(first["level"], "") if first else "",
             "level": level, "blockers": row.blockers, "needs_reason": bool(row.breach_needs_reason)})
-    return {"facility": facility, "rows": view_rows, "total": len(rows), "hidden": len(rows) - len(view_rows),
+    return {"facility": facility, "rows": view_rows, "total": page.total, "hidden": page.total - len(view_rows),
             "now": now.astimezone(zone), "counts": counts, "show_all": show_all,
-            "breaches_recorded": sum(n for _r, _c, n in selectors.breach_counts(user=user, facility=facility))}
+            "breaches_recorded": selectors.breach_total(facility=facility)}
 
 
 @login_required

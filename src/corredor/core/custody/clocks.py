@@ -80,6 +80,9 @@ class Clock:
         return self.level is Level.BREACHED
 
 
+_LEVELS = {int(level): level for level in Level}
+
+
 @cache
 def _hours_delta(hours: float) -> dt.timedelta:
     return dt.timedelta(hours=hours)
@@ -180,36 +183,61 @@ class Journey:
     ended_at: dt.datetime | None = None
 
 
+class ClockTable:
+    """Every applicable clock of many journeys as arrays: levels and time left for all, Clock objects only for
+    the journeys asked for (a board sorts thousands and lists a few hundred)."""
+
+    def __init__(self, rules: Sequence[ClockRule], journeys: Sequence[Journey], now: dt.datetime) -> None:
+        self.now = _aware(now, "now")
+        self.journeys = journeys
+        self.started = [_aware(j.started_at, "started_at") for j in journeys]
+        epoch_started = [s.timestamp() for s in self.started]
+        n = len(journeys)
+        self.worst = np.zeros(n, dtype=np.int8)  # the worst level among running or breached clocks (0: none)
+        self.tightest = np.full(n, np.inf)  # seconds left on the tightest running clock
+        self.per_rule: list[tuple[ClockRule, list[int], ClockArrays, list[dt.datetime | None]]] = []
+        for rule in rules:
+            populations, counted = rule.populations, rule.counted_facility_kinds
+            index: list[int] = []
+            stops: list[float] = []
+            stop_times: list[dt.datetime | None] = []
+            for i, j in enumerate(journeys):
+                if j.population not in populations or not j.stays or j.stays[0].facility_kind not in counted:
+                    continue
+                stopped = stop_time(rule, j.stays, j.ended_at)
+                index.append(i)
+                stops.append(float("nan") if stopped is None else stopped.timestamp())
+                stop_times.append(None if stopped is None else _aware(stopped, "stopped_at"))
+            if not index:
+                continue
+            stop_array = np.array(stops)
+            arrays = clock_arrays(rule, started_at=np.array([epoch_started[i] for i in index]),
+                                  stopped_at=stop_array, now=self.now.timestamp())
+            where = np.array(index)
+            running = np.isnan(stop_array)
+            counts = running | (arrays.level == Level.BREACHED)
+            np.maximum.at(self.worst, where[counts], arrays.level[counts])
+            np.minimum.at(self.tightest, where[running], arrays.remaining[running])
+            self.per_rule.append((rule, index, arrays, stop_times))
+        self._position: list[dict[int, int]] = [{i: k for k, i in enumerate(index)}
+                                                for _r, index, _a, _s in self.per_rule]
+
+    def clocks(self, i: int) -> list[Clock]:
+        """Journey i's clocks, tightest first (stopped clocks last), as `clocks()` gives them."""
+        found = []
+        for (rule, _index, arrays, stop_times), position in zip(self.per_rule, self._position, strict=True):
+            k = position.get(i)
+            if k is None:
+                continue
+            found.append(Clock(rule, self.started[i], stop_times[k], dt.timedelta(seconds=float(arrays.elapsed[k])),
+                               _LEVELS[int(arrays.level[k])]))
+        found.sort(key=lambda c: (not c.running, c.remaining))
+        return found
+
+
 def clocks_many(rules: Sequence[ClockRule], journeys: Sequence[Journey], now: dt.datetime) -> list[list[Clock]]:
     """Every applicable clock of every journey, tightest first, with the levels computed as arrays.
 
     The same clocks as `clocks()` journey by journey (a test holds them equal), for a board of thousands."""
-    now = _aware(now, "now")
-    out: list[list[Clock]] = [[] for _ in journeys]
-    epoch_now = now.timestamp()
-    for rule in rules:
-        index: list[int] = []
-        starts: list[float] = []
-        stops: list[float] = []
-        stop_times: list[dt.datetime | None] = []
-        for i, j in enumerate(journeys):
-            if (not rule.applies(j.population) or not j.stays
-                    or j.stays[0].facility_kind not in rule.counted_facility_kinds):
-                continue
-            stopped = stop_time(rule, j.stays, j.ended_at)
-            index.append(i)
-            starts.append(j.started_at.timestamp())
-            stops.append(float("nan") if stopped is None else stopped.timestamp())
-            stop_times.append(stopped)
-        if not index:
-            continue
-        arrays = clock_arrays(rule, started_at=np.array(starts), stopped_at=np.array(stops), now=epoch_now)
-        for k, i in enumerate(index):
-            j = journeys[i]
-            stopped = stop_times[k]
-            out[i].append(Clock(rule, _aware(j.started_at, "started_at"),
-                                None if stopped is None else _aware(stopped, "stopped_at"),
-                                dt.timedelta(seconds=float(arrays.elapsed[k])), Level(int(arrays.level[k]))))
-    for found in out:
-        found.sort(key=lambda c: (not c.running, c.remaining))
-    return out
+    table = ClockTable(rules, journeys, now)
+    return [table.clocks(i) for i in range(len(journeys))]
