@@ -72,7 +72,7 @@ def test_board_refreshes_in_place_without_errors(board_world, live_server):
             assert page.evaluate("window.__kept === true")
             assert board_world["case"] in page.inner_text("#board") and before.split()[0] in page.inner_text("#board")
             page.screenshot(path=str(SHOTS / "reception-board-es.png"), full_page=True)
-            page.click(f"#board a:has-text('Daniela')")
+            page.click("#board a:has-text('Daniela')")
             page.wait_for_load_state()
             assert "Plazos legales" in page.content()
             page.screenshot(path=str(SHOTS / "reception-custody-es.png"), full_page=True)

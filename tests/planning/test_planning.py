@@ -106,8 +106,8 @@ def test_live_series_and_crisis_alerts_from_the_platform(coordinator, intake, pe
                                     time_zone="America/Los_Angeles", beds={"families": 2})
     now = timezone.now()
     for i in range(3):
-        person = registry.person_register(actor=intake, data=person_data(given_names=f"Persona {'ABC'[i]}", documents=[],
-                                                                          contacts=[]))
+        person = registry.person_register(actor=intake, data=person_data(
+            given_names=f"Persona {'ABC'[i]}", documents=[], contacts=[]))
         case = registry.case_open(actor=intake, kind="asylum_at_port", person=person)
         reception.custody_admit(actor=None, case=case, persons=[person], facility=jpc,
                                 arrived_at=now - dt.timedelta(hours=100 + i))

@@ -194,7 +194,7 @@ def test_hundred_thousand_clocks_in_one_pass():
                           st.booleans()), min_size=1, max_size=8))
 def test_property_many_clocks_equal_one_by_one(journeys):
     built = []
-    for population, segs, later, ended in journeys:
+    for population, segs, _later, ended in journeys:
         stays, t = [], 0.0
         for kind, length, transit in segs:
             stays.append(c.Stay(kind, T0 + t * H, T0 + (t + length) * H))
