@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from corredor.audit.models import AuditEvent
 from corredor.core.custody.clocks import Level
@@ -96,7 +97,8 @@ def test_orr_placement_flow_stops_the_child_clock(staff, facilities, child_case,
     declined = services.orr_referral_decide(actor=orr, referral=referral, accept=False, decline_reason="no_bed_age",
                                             note="full this week")
     assert declined.status == "not_accepted"
-    _facility, rows = selectors.board(user=staff, facility_code="jpc-test", now=now)
+    with translation.override("en"):
+        _facility, rows = selectors.board(user=staff, facility_code="jpc-test", now=now)
     assert any("did not accept" in b for b in rows[0].blockers)
     again = services.orr_referral_request(actor=staff, custody=Custody.objects.get(pk=boy.pk))
     accepted = services.orr_referral_decide(actor=orr, referral=again, accept=True, shelter=facilities["orr"])
@@ -234,3 +236,21 @@ def test_rules_are_data_a_coordinator_file_replaces_the_defaults(staff, faciliti
         (clock,) = selectors.clocks_for(custodies[0], now=now)
         assert clock.rule.id == "family-24h" and clock.level is Level.BREACHED
     assert {c.rule.id for c in selectors.clocks_for(custodies[0], now=now)} == {"family-reception"}
+
+
+def test_return_moves_the_case_and_another_exit_leaves_it_to_the_caseworker(staff, facilities, family_case,
+                                                                             child_case, now):
+    family = family_case()
+    custodies = admit(staff, family, facilities["jpc"], now - 5 * H, now)
+    with pytest.raises(ValidationFailedError, match="reason"):
+        services.custody_exit(actor=staff, custodies=custodies, outcome="returned", at=now - H, reason=" ", now=now)
+    services.custody_exit(actor=staff, custodies=custodies, outcome="returned", at=now - H, reason="asked to return",
+                          now=now)
+    family.refresh_from_db()
+    assert family.status == "returned"
+    case = child_case()
+    (boy,) = admit(staff, case, facilities["jpc"], now - 5 * H, now)
+    services.custody_exit(actor=staff, custodies=[boy], outcome="other", at=now - H, reason="taken to hospital",
+                          now=now)
+    case.refresh_from_db()
+    assert case.status == "in_custody" and Custody.objects.get(pk=boy.pk).outcome == "other"

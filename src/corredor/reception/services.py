@@ -496,8 +496,10 @@ def custody_exit(*, actor: User | None, custodies: Sequence[Custody], outcome: s
                           person_id=lambda c: c.person_id,
                           changes=lambda c: {"outcome": {"old": None, "new": outcome},
                                              "ended_at": {"old": None, "new": at.isoformat()}})
-        _release_case_if_done(actor, case, v.CaseStatus.RETURNED if outcome == CustodyOutcome.RETURNED
-                              else v.CaseStatus.RELEASED, f"left custody: {reason}")
+        if outcome == CustodyOutcome.RETURNED:
+            _release_case_if_done(actor, case, v.CaseStatus.RETURNED, f"left custody: {reason}")
+        # another exit (a hospital, another agency's custody) says nothing about the case's next status: the
+        # caseworker moves the case explicitly
     return locked
 
 
