@@ -229,5 +229,7 @@ def counts(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     top = max([r.may_apply or 0 for r in rows] + [1])
     ordered = sorted(rows, key=lambda r: -(r.may_apply or 0))
-    view_rows = [{"r": r, "name": _t(r.name, lang), "pct": round(100 * (r.may_apply or 0) / top, 1)} for r in ordered]
+    states = {"closed": _("closed for now"), "suspended": _("suspended"), "not_in_force": _("not in force")}
+    view_rows = [{"r": r, "name": _t(r.name, lang), "pct": round(100 * (r.may_apply or 0) / top, 1),
+                  "state": states.get(r.state, r.state)} for r in ordered]
     return render(request, "pathways/counts.html", {"rows": view_rows, "total": total, "on": on})
