@@ -19,6 +19,7 @@ from corredor.core.eligibility import PathwayScreening, Question
 from corredor.core.eligibility.tracks import INTERVIEW_MODES, track_for
 from corredor.platform.authz import Permission
 from corredor.platform.errors import CorredorError, ValidationFailedError
+from corredor.platform.params import record_id
 from corredor.reference.models import Country
 from corredor.registry import selectors as registry_selectors
 from corredor.registry import services as registry_services
@@ -189,7 +190,7 @@ def applications(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("Referral recorded."))
             else:
                 application = selectors.application_get_visible_to(
-                    user=user, application_id=int(request.POST.get("application", "0")[:12] or 0))
+                    user=user, application_id=record_id(request.POST.get("application")))
                 try:
                     day = dt.date.fromisoformat(request.POST.get("occurred_on", "")[:10])
                 except ValueError as exc:

@@ -19,6 +19,7 @@ from corredor.core import simulation as sim
 from corredor.core.simulation.forecast import forecast_daily
 from corredor.platform.authz import Permission
 from corredor.platform.errors import CorredorError, ValidationFailedError
+from corredor.platform.params import record_id
 
 from . import selectors, services
 from .live import flow_breakdown, live_series
@@ -41,8 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     selectors.require_planning_view(user)
     if request.method == "POST":
-        raw = request.POST.get("alert", "")[:12]
-        alert = selectors.crisis_alerts_visible_to(user=user).filter(pk=int(raw) if raw.isdigit() else 0).first()
+        alert = selectors.crisis_alerts_visible_to(user=user).filter(pk=record_id(request.POST.get("alert"))).first()
         if alert is not None:
             try:
                 services.crisis_alert_acknowledge(actor=user, alert=alert)
@@ -150,26 +150,22 @@ def _run_charts(summary: sim.Summary, lang: str) -> list[str]:
     return [mark_safe(c) for c in charts]  # noqa: S308 - built by the core, every text escaped
 
 
-KEY_METRICS = [("waiting_days.mean", "Mean wait for an appointment (days)"),
-               ("backlog.days_to_clear", "Days to clear the initial backlog"),
-               ("custody_hours.mean", "Mean hours in custody"), ("custody_hours.p90", "90th percentile hours"),
-               ("breaches.share", "Share past the custody limit"), ("breaches.count", "People past the limit"),
-               ("cost.officer_days", "Officer-days"), ("cost.bed_nights", "Bed-nights"),
-               ("cost.usd.total", "Cost (USD)")]
+def _metric_labels() -> dict[str, str]:
+    """The figures a run page shows, in order, in the reader's language."""
+    return {"waiting_days.mean": _("Mean wait for an appointment (days)"),
+            "backlog.days_to_clear": _("Days to clear the initial backlog"),
+            "custody_hours.mean": _("Mean hours in custody"), "custody_hours.p90": _("90th percentile hours"),
+            "breaches.share": _("Share past the custody limit"), "breaches.count": _("People past the limit"),
+            "cost.officer_days": _("Officer-days"), "cost.bed_nights": _("Bed-nights"),
+            "cost.usd.total": _("Cost (USD)")}
 
 
 def _metric_rows(summary: sim.Summary) -> list[dict[str, Any]]:
-    labels = {"waiting_days.mean": _("Mean wait for an appointment (days)"),
-              "backlog.days_to_clear": _("Days to clear the initial backlog"),
-              "custody_hours.mean": _("Mean hours in custody"), "custody_hours.p90": _("90th percentile hours"),
-              "breaches.share": _("Share past the custody limit"), "breaches.count": _("People past the limit"),
-              "cost.officer_days": _("Officer-days"), "cost.bed_nights": _("Bed-nights"),
-              "cost.usd.total": _("Cost (USD)")}
     rows = []
-    for key, _english in KEY_METRICS:
+    for key, label in _metric_labels().items():
         m = summary.metrics.get(key) or {}
         pct = key == "breaches.share"
-        row: dict[str, Any] = {"key": key, "label": labels[key], "pct": pct}
+        row: dict[str, Any] = {"key": key, "label": label, "pct": pct}
         for stat in ("mean", "p5", "p95"):
             value = m.get(stat)
             row[stat] = None if value is None else (100 * value if pct else value)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from corredor.accounts.models import User
@@ -153,13 +153,16 @@ def clocks_for(custody: Custody, *, now: dt.datetime, rules: tuple[ClockRule, ..
                               stays=_stays(custody), ended_at=custody.ended_at, now=now)
 
 
-def _board_queryset() -> QuerySet[Custody]:
-    return (Custody.objects.select_related("person", "case", "current_facility")
-            .prefetch_related(Prefetch("stays", queryset=Stay.objects.select_related("facility").order_by(
-                "arrived_at", "id")),
-                              Prefetch("referrals", queryset=OrrReferral.objects.order_by("requested_at", "id"),
-                                       to_attr="all_referrals"),
-                              Prefetch("breaches", queryset=Breach.objects.all(), to_attr="recorded_breaches")))
+def stays_by_custody(custodies: QuerySet[Custody]) -> dict[int, list[core_clocks.Stay]]:
+    """The stays of these custody journeys, in order, as the clock core reads them (one query)."""
+    kinds = dict(Facility.objects.values_list("pk", "kind"))
+    stays: dict[int, list[core_clocks.Stay]] = defaultdict(list)
+    for custody_id, facility_id, arrived, departed in (Stay.objects.filter(custody__in=custodies)
+                                                       .order_by("custody_id", "arrived_at", "id")
+                                                       .values_list("custody_id", "facility_id", "arrived_at",
+                                                                    "departed_at")):
+        stays[custody_id].append(core_clocks.Stay(kinds[facility_id], arrived, departed))
+    return stays
 
 
 @dataclass(frozen=True)
@@ -189,13 +192,7 @@ def board_page(*, user: User, facility_code: str, now: dt.datetime | None = None
     rows = list(open_here.values_list(
         "pk", "person_id", "person__given_names", "person__first_surname", "person__second_surname",
         "case__reference", "population", "started_at", "in_transit", "isolation_until", "sponsor_status", "version"))
-    kinds = dict(Facility.objects.values_list("pk", "kind"))
-    stays: dict[int, list[core_clocks.Stay]] = defaultdict(list)
-    for custody_id, facility_id, arrived, departed in (Stay.objects.filter(custody__in=open_here)
-                                                       .order_by("custody_id", "arrived_at", "id")
-                                                       .values_list("custody_id", "facility_id", "arrived_at",
-                                                                    "departed_at")):
-        stays[custody_id].append(core_clocks.Stay(kinds[facility_id], arrived, departed))
+    stays = stays_by_custody(open_here)
     journeys = [core_clocks.Journey(r[6], r[7], stays.get(r[0], [])) for r in rows]
     table = core_clocks.ClockTable(rules, journeys, now)
     started = np.array([r[7].timestamp() for r in rows]) if rows else np.zeros(0)

@@ -378,6 +378,26 @@ def _leave(custody: Custody, at: dt.datetime, exit_kind: str, now: dt.datetime) 
     return stay
 
 
+def _move(custody: Custody, to_facility: Facility, departed_at: dt.datetime, arrived_at: dt.datetime | None,
+          now: dt.datetime) -> None:
+    """Leave the current stay for another facility (arriving now, or later when `arrived_at` is None).
+    Isolation and impossible times are refused before anything is written; the clocks keep running."""
+    _check_isolation(custody, departed_at, "transfer")
+    stay = _open_stay(custody)
+    if stay is None or custody.in_transit:
+        raise CustodyStateError(f"Custody record {custody.pk} is in transit already.", field="custody")
+    _problems(timeline.check_transfer(timeline.Interval(stay.facility.name, stay.arrived_at, None),
+                                      departed_at=departed_at, arrived_at=arrived_at,
+                                      destination=to_facility.name, now=now))
+    stay.departed_at, stay.exit = departed_at, StayExit.TRANSFER
+    stay.save(update_fields=["departed_at", "exit"])
+    if arrived_at is not None:
+        Stay.objects.create(custody=custody, facility=to_facility, arrived_at=arrived_at)
+    custody.current_facility, custody.in_transit = to_facility, arrived_at is None
+    custody.version += 1
+    custody.save(update_fields=["current_facility", "in_transit", "version"])
+
+
 def _same_facility(custodies: Sequence[Custody]) -> Facility:
     facilities = {c.current_facility_id for c in custodies}
     if len(facilities) != 1 or None in facilities:
@@ -411,20 +431,7 @@ def custody_transfer(*, actor: User | None, custodies: Sequence[Custody], to_fac
     with transaction.atomic():
         locked = _lock_open(custodies)
         for custody in locked:
-            _check_isolation(custody, departed_at, "transfer")
-            stay = _open_stay(custody)
-            if stay is None or custody.in_transit:
-                raise CustodyStateError(f"Custody record {custody.pk} is in transit already.", field="custody")
-            _problems(timeline.check_transfer(timeline.Interval(stay.facility.name, stay.arrived_at, None),
-                                              departed_at=departed_at, arrived_at=arrived_at,
-                                              destination=to_facility.name, now=now))
-            stay.departed_at, stay.exit = departed_at, StayExit.TRANSFER
-            stay.save(update_fields=["departed_at", "exit"])
-            if arrived_at is not None:
-                Stay.objects.create(custody=custody, facility=to_facility, arrived_at=arrived_at)
-            custody.current_facility, custody.in_transit = to_facility, arrived_at is None
-            custody.version += 1
-            custody.save(update_fields=["current_facility", "in_transit", "version"])
+            _move(custody, to_facility, departed_at, arrived_at, now)
         _case_event(locked[0].case, CaseEventKind.CUSTODY,
                     f"{len(locked)} person(s) transferred from {origin.name} to {to_facility.name}, left "
                     f"{_fmt_local(departed_at, origin)}" + (f", arrived {_fmt_local(arrived_at, to_facility)}"
@@ -696,19 +703,7 @@ def orr_placement_complete(*, actor: User | None, referral: OrrReferral, departe
                                     field="status")
         shelter = locked.shelter
         (child,) = _lock_open([custody])
-        _check_isolation(child, departed_at, "transfer")
-        stay = _open_stay(child)
-        if stay is None or child.in_transit:
-            raise CustodyStateError("This child is in transit already.", field="custody")
-        _problems(timeline.check_transfer(timeline.Interval(stay.facility.name, stay.arrived_at, None),
-                                          departed_at=departed_at, arrived_at=arrived_at, destination=shelter.name,
-                                          now=now))
-        stay.departed_at, stay.exit = departed_at, StayExit.TRANSFER
-        stay.save(update_fields=["departed_at", "exit"])
-        Stay.objects.create(custody=child, facility=shelter, arrived_at=arrived_at)
-        child.current_facility, child.in_transit = shelter, False
-        child.version += 1
-        child.save(update_fields=["current_facility", "in_transit", "version"])
+        _move(child, shelter, departed_at, arrived_at, now)
         locked.status, locked.placed_at = ReferralStatus.PLACED, arrived_at
         locked.version += 1
         locked.save(update_fields=["status", "placed_at", "version"])
@@ -900,10 +895,18 @@ def alerts_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     rules = active_rules()
     raised = messages = 0
     existing = set(Alert.objects.filter(custody__ended_at__isnull=True).values_list("custody_id", "rule_id", "level"))
-    for custody in selectors._board_queryset().filter(ended_at__isnull=True, current_facility__isnull=False):
-        for clock in selectors.clocks_for(custody, now=now, rules=rules):
+    held = Custody.objects.filter(ended_at__isnull=True, current_facility__isnull=False)
+    rows = list(held.values_list("pk", "population", "started_at"))
+    stays = selectors.stays_by_custody(held)
+    table = core_clocks.ClockTable(rules, [core_clocks.Journey(p, s, stays.get(pk, [])) for pk, p, s in rows], now)
+    # every clock as arrays; Custody objects are loaded only for the few people with an alert due
+    due_rows = [i for i in range(len(rows)) if table.worst[i] >= core_clocks.Level.WARNING]
+    custodies = Custody.objects.select_related("case", "current_facility").in_bulk([rows[i][0] for i in due_rows])
+    for i in due_rows:
+        custody = custodies[rows[i][0]]
+        for clock in table.clocks(i):
             level = _LEVELS.get(clock.level)
-            if level is None:
+            if level is None or not (clock.running or clock.breached):
                 continue
             for due in _ORDER[: _ORDER.index(level) + 1]:
                 if (custody.pk, clock.rule.id, due.value) in existing:

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from corredor.accounts.models import Organisation
-from corredor.accounts.selectors import require_permission, user_has_permission
+from corredor.accounts.selectors import require_permission, user_has_permission, user_organisation_ids
 from corredor.core.custody import clocks as core_clocks
 from corredor.core.custody.populations import UNACCOMPANIED
 from corredor.platform.authz import Permission
 from corredor.platform.errors import CorredorError, ValidationFailedError
+from corredor.platform.params import record_id
 from corredor.registry import selectors as registry_selectors
 from corredor.registry import services as registry_services
 
@@ -336,11 +337,10 @@ def orr(request: HttpRequest) -> HttpResponse:
     """ORR staff: the children referred to their organisation; accept or not, then record the placement."""
     user: Any = request.user
     referrals = selectors.referrals_visible_to(user=user)
-    org_ids = {r.referred_to_id for r in referrals} or {user.organisation_id}
-    shelters = Facility.objects.filter(kind=FacilityKind.ORR_SHELTER, organisation_id__in=org_ids, is_active=True)
+    shelters = Facility.objects.filter(kind=FacilityKind.ORR_SHELTER, is_active=True,
+                                       organisation_id__in=user_organisation_ids(user=user))
     if request.method == "POST":
-        referral = selectors.referral_get_visible_to(user=user, referral_id=int(request.POST.get("referral", "0")[:12]
-                                                                                 or 0))
+        referral = selectors.referral_get_visible_to(user=user, referral_id=record_id(request.POST.get("referral")))
         zone = referral.custody.current_facility.time_zone if referral.custody.current_facility else "UTC"
         form: Any
         try:
@@ -423,7 +423,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     qs = selectors.alerts_visible_to(user=user)
     if request.method == "POST":
-        alert = qs.filter(pk=int(request.POST.get("alert", "0")[:12] or 0)).first()
+        alert = qs.filter(pk=record_id(request.POST.get("alert"))).first()
         if alert is not None:
             try:
                 services.alert_acknowledge(actor=user, alert=alert)

@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -177,16 +176,17 @@ def test_population_classification(sex, age, status, unit, adult, expected):
 
 
 def test_hundred_thousand_clocks_in_one_pass():
-    """Sanity of the batch path on a registry-sized input (the timing itself is in benchmarks/)."""
+    """The batch path on a registry-sized input agrees with the scalar rule (the timing is in benchmarks/)."""
     rng = np.random.default_rng(1)
     now = T0.timestamp()
     starts = now - rng.uniform(0, 100 * 3600, 100_000)
     stops = np.where(rng.random(100_000) < 0.3, starts + rng.uniform(0, 90 * 3600, 100_000), np.nan)
-    t = time.perf_counter()
     arrays = c.clock_arrays(UC, started_at=starts, stopped_at=stops, now=now)
-    assert time.perf_counter() - t < 30  # generous: only guards against an accidental per-row Python loop
     assert arrays.level.shape == (100_000,)
     assert set(np.unique(arrays.level)) <= {int(v) for v in c.Level}
+    for k in range(0, 100_000, 997):
+        hours = ((now if np.isnan(stops[k]) else stops[k]) - starts[k]) / 3600
+        assert arrays.level[k] == c.level_for(UC, hours, bool(np.isnan(stops[k])))
 
 
 @settings(max_examples=150, deadline=None)
